@@ -1,0 +1,82 @@
+"""Character-level normalization passes over an EditedText; each records what it changed.
+
+Policy (DATASHEET.md, "Preprocessing"):
+- a leading byte-order mark is removed (`bom`);
+- CRLF, CR, VT, FF, NEL, U+2028 and U+2029 become LF (`newline`);
+- C0/C1 control characters other than TAB and LF, and invisible format characters (soft hyphen,
+  zero-width space, word joiner, BOM inside the text, bidi embeddings/isolates/marks, invisible
+  operators) are removed (`invisible`); ZWJ and ZWNJ are kept because they are meaningful in
+  emoji sequences and in several scripts;
+- the text is put in Unicode NFC (`nfc`);
+- runs of horizontal whitespace (tabs, no-break and other Unicode spaces) become one space, and
+  whitespace at the start or end of a line is removed (`whitespace`);
+- runs of blank lines become one line break, and leading/trailing line breaks are removed
+  (`blank_lines`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+from korea_deterrence.corpus.textmap import Change, EditedText
+
+_NEWLINE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+)
+_SPACES = re.compile(r"^[^\S\n]+|[^\S\n]+$|[^\S\n]*[^\S\n ][^\S\n]*|[^\S\n]{2,}", re.MULTILINE)
+_BLANK = re.compile(r"\A\n+|\n+\Z|\n{2,}")
+
+
+def normalize_characters(doc: EditedText) -> None:
+    """Run every character-level pass, in order, on `doc`."""
+    if doc.text.startswith("\ufeff"):
+        doc.apply([(0, 1, "", "bom")])
+    doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
+    doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
+    if not unicodedata.is_normalized("NFC", doc.text):
+        doc.apply(_nfc_changes(doc.text))
+    doc.apply(_space_changes(doc.text))
+    doc.apply(_blank_changes(doc.text))
+
+
+def _space_changes(text: str) -> Iterator[Change]:
+    for m in _SPACES.finditer(text):
+        at_edge = m.start() == 0 or text[m.start() - 1] == "\n" or m.end() == len(text) or text[m.end()] == "\n"
+        yield m.start(), m.end(), "" if at_edge else " ", "whitespace"
+
+
+def _blank_changes(text: str) -> Iterator[Change]:
+    for m in _BLANK.finditer(text):
+        edge = m.start() == 0 or m.end() == len(text)
+        yield m.start(), m.end(), "" if edge else "\n", "blank_lines"
+
+
+def _nfc_changes(text: str) -> Iterator[Change]:
+    """Minimal ranges whose NFC form differs, cut where composition cannot cross."""
+    units = _units(text)
+    i = 0
+    while i < len(units):
+        start, end = units[i]
+        while i + 1 < len(units) and _composes(text[start:end], text[units[i + 1][0]:units[i + 1][1]]):
+            i += 1
+            end = units[i][1]
+        chunk = text[start:end]
+        normal = unicodedata.normalize("NFC", chunk)
+        if normal != chunk:
+            yield start, end, normal, "nfc"
+        i += 1
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Runs of one starter (combining class 0) followed by its combining marks."""
+    starts = [i for i, ch in enumerate(text) if i == 0 or not unicodedata.combining(ch)]
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
+def _composes(left: str, right: str) -> bool:
+    nfc = unicodedata.normalize
+    return nfc("NFC", left + right) != nfc("NFC", left) + nfc("NFC", right)

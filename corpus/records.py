@@ -1,0 +1,120 @@
+"""Typed, frozen records handed between the corpus stages."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+BlockKind = Literal["title", "subtitle", "heading", "paragraph", "list_item", "dateline"]
+EditKind = Literal[
+    "bom", "newline", "invisible", "nfc", "whitespace", "blank_lines", "boilerplate", "duplicate_blocks"
+]
+FACT_FIELDS = ("outlet", "url", "published", "retrieved", "byline", "rights")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A provenance value, or null, with the basis for it (or the reason it is null)."""
+
+    value: str | None
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One line of the sources manifest."""
+
+    article_id: str
+    raw_file: str
+    sha256: str
+    size: int
+    outlet: Fact
+    url: Fact
+    published: Fact
+    retrieved: Fact
+    byline: Fact
+    rights: Fact
+    line: int  # 1-based line in the manifest (not part of the record)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where an article comes from."""
+
+    raw_file: str
+    raw_sha256: str
+    raw_size: int
+    outlet: Fact
+    url: Fact
+    published: Fact
+    retrieved: Fact
+    byline: Fact
+    rights: Fact
+
+    @classmethod
+    def of(cls, entry: SourceEntry) -> Provenance:
+        facts = {name: getattr(entry, name) for name in FACT_FIELDS}
+        return cls(entry.raw_file, entry.sha256, entry.size, **facts)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change from raw to normalized text: raw[raw_start:raw_end] became text[start:end]."""
+
+    kinds: tuple[EditKind, ...]
+    raw_start: int
+    raw_end: int
+    raw_byte_start: int
+    raw_byte_end: int
+    start: int
+    end: int
+    raw_text: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Fields printed in an article's dateline."""
+
+    published: str | None
+    byline: str | None
+    outlet: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A normalized article (schema/article.schema.json)."""
+
+    article_id: str
+    title: str | None
+    text: str
+    text_sha256: str
+    blocks: tuple[Block, ...]
+    sentences: tuple[Sentence, ...]
+    dateline: Dateline | None
+    edits: tuple[Edit, ...]
+    provenance: Provenance
+
+
+def as_record(obj: Any) -> Any:
+    """A JSON-ready dict (lists for tuples) of a record, fields in declaration order."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: as_record(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "line"}
+    if isinstance(obj, (tuple, list)):
+        return [as_record(x) for x in obj]
+    return obj

@@ -1,0 +1,48 @@
+"""Record validation against a shipped JSON Schema; returns violations, never raises or prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from korea_deterrence.schema.load import load_schema, registry
+from korea_deterrence.schema.violations import Violation
+
+_SUFFIX = {"additionalProperties": "unknown-field", "required": "missing-field"}
+
+
+@dataclass(frozen=True)
+class RecordValidator:
+    """Validates records of one schema; rule ids are `<prefix>.<unknown-field|missing-field|invalid-value>`."""
+
+    schema_name: str
+    prefix: str
+    _validator: Draft202012Validator = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        schema = load_schema(self.schema_name)
+        Draft202012Validator.check_schema(schema)
+        object.__setattr__(self, "_validator", Draft202012Validator(schema, registry=registry()))
+
+    def violations(self, record: Any, file: str, line: int) -> list[Violation]:
+        """Every schema violation of `record`, in document order."""
+        errors = sorted(self._validator.iter_errors(record), key=lambda e: list(map(str, e.path)))
+        return [self._violation(e, file, line) for e in errors]
+
+    def _violation(self, error: ValidationError, file: str, line: int) -> Violation:
+        rule = f"{self.prefix}.{_SUFFIX.get(str(error.validator), 'invalid-value')}"
+        return Violation(file, line, _pointer(error.absolute_path), rule, _message(error))
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown field(s) {', '.join(map(repr, extra))}; allowed: {sorted(error.schema['properties'])}"
+    return error.message
