@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +11,29 @@ from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
 
 
-def read_manifest(path: Path, label: str) -> tuple[list[SourceEntry], list[Violation]]:
-    """Entries of a manifest, and every violation in it; `label` names the file in messages."""
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The valid entries of a manifest, its violations, and every raw file name it mentions."""
+
+    entries: list[SourceEntry]
+    violations: list[Violation]
+    mentioned: set[str]  # raw_file of every readable line, valid or not
+    complete: bool  # False when a line could not be read at all
+
+
+def read_manifest(path: Path, label: str) -> Manifest:
+    """Read a manifest; `label` names the file in messages."""
     validator = RecordValidator("source", "manifest")
     entries: list[SourceEntry] = []
     violations: list[Violation] = []
     seen: dict[str, int] = {}
+    mentioned: set[str] = set()
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         record, problem = _parse(line, label, number)
         found = [problem] if problem else validator.violations(record, label, number)
         violations.extend(found)
+        if isinstance(record, dict) and isinstance(record.get("raw_file"), str):
+            mentioned.add(record["raw_file"])
         if found:
             continue
         entry = _entry(record, number)
@@ -29,7 +43,8 @@ def read_manifest(path: Path, label: str) -> tuple[list[SourceEntry], list[Viola
             continue
         seen[entry.article_id] = number
         entries.append(entry)
-    return entries, violations
+    complete = not any(v.rule == "manifest.json" for v in violations)
+    return Manifest(entries, violations, mentioned, complete)
 
 
 def _parse(line: str, label: str, number: int) -> tuple[Any, Violation | None]:

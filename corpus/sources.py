@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from korea_deterrence.corpus.manifest import read_manifest
+from korea_deterrence.corpus.manifest import Manifest, read_manifest
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.schema import Violation
 
@@ -44,23 +44,26 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
     if not (root / MANIFEST).is_file():
         missing = Violation(manifest_label, 0, "", "manifest.json", "the sources manifest does not exist")
         return Sources(root, label, (), (missing,))
-    entries, violations = read_manifest(root / MANIFEST, manifest_label)
-    violations += _listing_violations(entries, root / RAW, label, manifest_label)
+    manifest = read_manifest(root / MANIFEST, manifest_label)
+    entries, violations = manifest.entries, manifest.violations
+    violations += _listing_violations(manifest, root / RAW, label)
     entries.sort(key=lambda e: e.article_id)
     return Sources(root, label, tuple(entries), tuple(violations))
 
 
-def _listing_violations(entries: list[SourceEntry], raw_dir: Path, label: str, manifest: str) -> list[Violation]:
+def _listing_violations(manifest: Manifest, raw_dir: Path, label: str) -> list[Violation]:
+    """Missing and unlisted raw files (unlisted only when every manifest line was readable), duplicates."""
     present = {p.name for p in raw_dir.iterdir() if p.is_file()} if raw_dir.is_dir() else set()
-    listed = {e.raw_file for e in entries}
-    found = [Violation(manifest, e.line, "/raw_file", "raw.missing", f"raw file {RAW}/{e.raw_file} does not exist")
-             for e in entries if e.raw_file not in present]
+    where = f"{label}/{MANIFEST}"
+    found = [Violation(where, e.line, "/raw_file", "raw.missing", f"raw file {RAW}/{e.raw_file} does not exist")
+             for e in manifest.entries if e.raw_file not in present]
+    unlisted = sorted(present - manifest.mentioned) if manifest.complete else []
     found += [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
-              for name in sorted(present - listed)]
+              for name in unlisted]
     first: dict[str, SourceEntry] = {}
-    for e in entries:
+    for e in manifest.entries:
         if e.sha256 in first:
-            found.append(Violation(manifest, e.line, "/sha256", "raw.duplicate",
+            found.append(Violation(where, e.line, "/sha256", "raw.duplicate",
                                    f"same raw bytes as {first[e.sha256].article_id} (line {first[e.sha256].line})"))
         first.setdefault(e.sha256, e)
     return found

@@ -1,0 +1,98 @@
+"""One invalid fixture per source rule: exact (file, line, rule), exit 1, nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from korea_deterrence.loaders.cli import main
+from korea_deterrence.schema import RULES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCE_RULES = sorted(r for r in RULES if r.startswith(("manifest.", "raw.")) or r == "article.empty")
+
+# rule -> the exact (file relative to the fixture, line, pointer, rule) violations it must produce
+EXPECTED = {
+    "manifest.json": [("sources.jsonl", 2, "", "manifest.json")],
+    "manifest.unknown-field": [("sources.jsonl", 2, "", "manifest.unknown-field")],
+    "manifest.missing-field": [("sources.jsonl", 2, "", "manifest.missing-field")],
+    "manifest.invalid-value": [("sources.jsonl", 2, "/published/value", "manifest.invalid-value")],
+    "manifest.duplicate-id": [("sources.jsonl", 2, "/article_id", "manifest.duplicate-id")],
+    "manifest.dateline-mismatch": [("sources.jsonl", 2, "/published/value", "manifest.dateline-mismatch")],
+    "raw.missing": [("sources.jsonl", 2, "/raw_file", "raw.missing")],
+    "raw.unlisted": [("raw/b.txt", 0, "", "raw.unlisted")],
+    "raw.sha256": [("raw/b.txt", 0, "", "raw.sha256")],
+    "raw.duplicate": [("sources.jsonl", 2, "/sha256", "raw.duplicate")],
+    "raw.utf8": [("raw/b.txt", 3, "", "raw.utf8")],
+    "article.empty": [("raw/b.txt", 0, "", "article.empty")],
+}
+
+
+def test_every_source_rule_has_a_fixture_and_an_expectation() -> None:
+    assert sorted(EXPECTED) == SOURCE_RULES
+    assert all((FIXTURES / rule / "sources.jsonl").is_file() for rule in SOURCE_RULES)
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _located(stderr: str, fixture: Path) -> list[tuple[str, int, str, str]]:
+    found = []
+    for line in stderr.splitlines():
+        if not line.startswith(str(fixture)):
+            continue
+        location, rest = line.split(": [", 1)
+        file, number = location.rsplit(":", 1)
+        rule, rest = rest.split("] ", 1)
+        pointer = rest.split(": ", 1)[0]
+        found.append((Path(file).relative_to(fixture).as_posix(), int(number), "" if pointer == "/" else pointer, rule))
+    return found
+
+
+@pytest.mark.parametrize("rule", SOURCE_RULES)
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_invalid_fixture(rule: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = FIXTURES / rule
+    before = _tree_digest(fixture)
+    out = tmp_path / "out"
+    args = [command, "--sources", str(fixture)] + (["--out", str(out)] if command == "build" else [])
+    assert main(args) == 1
+    assert _located(capsys.readouterr().err, fixture) == EXPECTED[rule]
+    assert list(tmp_path.iterdir()) == []  # no output, no .incomplete left behind
+    assert _tree_digest(fixture) == before  # inputs untouched
+
+
+def test_valid_fixture_builds(tmp_path: Path) -> None:
+    assert main(["build", "--sources", str(FIXTURES / "valid"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "data" / "articles" / "train-00000-of-00001.parquet").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_validate_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["validate", "--format", "json", "--sources", str(FIXTURES / "raw.utf8")]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(v["line"], v["rule"]) for v in report["violations"]] == [(3, "raw.utf8")]
+    assert "byte offset 18" in report["violations"][0]["message"]
+
+
+def test_corrupting_one_raw_byte_of_the_shipped_corpus_is_refused(corpus_dir: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus_dir / "raw", copy / "raw")
+    shutil.copy(corpus_dir / "sources.jsonl", copy / "sources.jsonl")
+    target = sorted((copy / "raw").iterdir())[2]
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0x01
+    target.write_bytes(bytes(data))
+    assert main(["build", "--sources", str(copy), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{copy}/raw/{target.name}:0: [raw.sha256]" in err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.incomplete").exists()

@@ -1,0 +1,75 @@
+"""Property tests: normalization of arbitrary text keeps the offset contract and traces back to the raw."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from korea_deterrence.corpus import Article, Provenance, normalize
+from korea_deterrence.corpus.records import Fact
+
+PIECES = st.sampled_from([
+    "Seoul", "U.S.", " ", "  ", "\t", "\u00a0", "\n", "\n\n\n", "\r\n", "\r", ".", "?", "!", "“", "”", "’",
+    "7.5%", "28,500", "😀", "👩‍👩‍👧", "e\u0301", "\u0301", "\u1100\u1161", "\u200b", "\u200d", "\ufeff",
+    "\u00ad", "\x07", "\u2028", "Comments", "There are no comments for this story", "Published: 2 May 2026.",
+])
+TEXTS = st.one_of(
+    st.lists(PIECES, max_size=40).map("".join),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=200),
+)
+UNKNOWN = Fact(None, "unknown in a property test")
+PROVENANCE = Provenance("x.txt", "0" * 64, 1, *([UNKNOWN] * 6))
+
+
+def _norm(raw: str) -> Article:
+    return normalize("prop-1", raw, PROVENANCE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_text_is_clean(raw: str) -> None:
+    text = _norm(raw).text
+    assert unicodedata.is_normalized("NFC", text)
+    assert "\r" not in text and "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n")
+    assert not any(ch in text for ch in "\u200b\ufeff\u00ad\x07\u2028")
+    for line in text.split("\n"):
+        assert line == line.strip() and "  " not in line and "\t" not in line
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_edits_trace_every_character_back_to_the_raw(raw: str) -> None:
+    article = _norm(raw)
+    raw_bytes = raw.encode("utf-8")
+    rebuilt, raw_pos, previous_end = [], 0, 0
+    for edit in article.edits:
+        assert raw_pos <= edit.raw_start <= edit.raw_end and previous_end <= edit.start <= edit.end
+        assert raw[edit.raw_start:edit.raw_end] == edit.raw_text
+        assert raw_bytes[edit.raw_byte_start:edit.raw_byte_end] == edit.raw_text.encode("utf-8")
+        assert article.text[edit.start:edit.end] == edit.text
+        rebuilt += [raw[raw_pos:edit.raw_start], edit.text]
+        raw_pos, previous_end = edit.raw_end, edit.end
+    rebuilt.append(raw[raw_pos:])
+    assert "".join(rebuilt) == article.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_blocks_and_sentences_are_in_range_ordered_and_exact(raw: str) -> None:
+    article = _norm(raw)
+    text = article.text
+    lines = text.split("\n") if text else []
+    assert [text[b.start:b.end] for b in article.blocks] == lines
+    previous_end = 0
+    for sentence in article.sentences:
+        block = article.blocks[sentence.block]
+        assert previous_end <= sentence.start < sentence.end
+        assert block.start <= sentence.start and sentence.end <= block.end
+        span = text[sentence.start:sentence.end]
+        assert span == span.strip() and span
+        previous_end = sentence.end
+    covered = sum(len(text[s.start:s.end].replace(" ", "")) for s in article.sentences)
+    in_prose = sum(len(text[b.start:b.end].replace(" ", "")) for b in article.blocks if b.kind != "dateline")
+    assert covered == in_prose
