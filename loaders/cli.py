@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
-from korea_deterrence.corpus import open_sources, packaged_sources
+from korea_deterrence.annotations.cli import add_commands as add_studio_commands
+from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
+from korea_deterrence.loaders.diff import diff_releases, render_json, render_text
+from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan
 from korea_deterrence.loaders.release import build
+from korea_deterrence.loaders.validate_release import validate_release
 from korea_deterrence.loaders.validate_sources import validate_sources
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, render
@@ -32,12 +37,32 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the release directory")
     build_cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     _sources_option(build_cmd)
+    _annotations_option(build_cmd)
     build_cmd.set_defaults(handler=_build)
-    check = commands.add_parser("validate", help="check the sources (default) without writing anything")
+    check = commands.add_parser("validate", help="check the sources (default) or a built release; writes nothing")
+    check.add_argument("path", type=Path, nargs="?", default=None, help="a built release directory to check")
     _sources_option(check)
+    _annotations_option(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_validate)
+    _release_commands(commands)
+    add_studio_commands(commands, _open, _valid_articles)
     return parser
+
+
+def _annotations_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--annotations", type=Path, default=None,
+                     help="an annotations directory (exports/, adjudication.jsonl, annotators.jsonl; default: shipped)")
+
+
+def _valid_articles(sources: Sources) -> list[Article]:
+    """Every article of `sources`; refuses (exit 1) when a source is invalid."""
+    items = list(iter_articles(sources))
+    violations = list(sources.violations) + [i for i in items if isinstance(i, Violation)]
+    if violations:
+        print(render(violations), file=sys.stderr)
+        raise SystemExit(INVALID)
+    return [i for i in items if isinstance(i, Article)]
 
 
 def _sources_option(cmd: argparse.ArgumentParser) -> None:
@@ -45,13 +70,13 @@ def _sources_option(cmd: argparse.ArgumentParser) -> None:
                      help="a directory with sources.jsonl and raw/ (default: the corpus shipped with the package)")
 
 
-def _open(args: argparse.Namespace):  # -> Sources
+def _open(args: argparse.Namespace) -> Sources:
     root = args.sources or packaged_sources()
     return open_sources(root, str(args.sources) if args.sources else "corpus")
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(_open(args), args.out, _Progress())
+    result = build(_open(args), args.out, _Progress(), args.annotations)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
@@ -64,6 +89,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    if args.path is not None:
+        return _validate_release(args)
     violations, count = validate_sources(_open(args), _Progress())
     if args.format == "json":
         print(json.dumps({"articles": count, "violations": [_as_dict(v) for v in violations]}, indent=2))
@@ -72,6 +99,58 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         print(f"{count} articles valid")
     return INVALID if violations else OK
+
+
+def _release_commands(commands: argparse._SubParsersAction) -> None:
+    diff = commands.add_parser("diff", help="rows added, removed and changed between two releases")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(handler=_diff)
+    push = commands.add_parser("publish", help="upload a validated release to a Hugging Face dataset repo and tag it")
+    push.add_argument("path", type=Path, help="the built release directory")
+    push.add_argument("--repo-id", required=True, help="dataset repo, e.g. org/korea-deterrence")
+    push.add_argument("--revision", required=True, help="tag to create: 'v' + the release version")
+    push.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
+    push.add_argument("--token", default=None, help="hub token (default: environment HF_TOKEN)")
+    push.set_defaults(handler=_publish)
+
+
+def _validate_release(args: argparse.Namespace) -> int:
+    if args.sources is not None:
+        print("kdc validate: give a release PATH or --sources, not both", file=sys.stderr)
+        return USAGE
+    violations = validate_release(args.path)
+    if args.format == "json":
+        print(json.dumps({"release": str(args.path), "violations": [_as_dict(v) for v in violations]}, indent=2))
+    elif violations:
+        print(render(violations), file=sys.stderr)
+    else:
+        print(f"release {args.path} valid")
+    return INVALID if violations else OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = diff_releases(args.old, args.new)
+    print(render_json(result) if args.format == "json" else render_text(result))
+    return OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    violations, problems = refusals(args.path, args.revision)
+    if violations or problems:
+        if violations:
+            print(render(violations), file=sys.stderr)
+        for problem in problems:
+            print(f"kdc publish: {problem}", file=sys.stderr)
+        print("kdc publish: refused; nothing was uploaded", file=sys.stderr)
+        return INVALID
+    if args.dry_run:
+        print(render_plan(upload_plan(args.path), args.repo_id, args.revision))
+        return OK
+    commit = publish(args.path, args.repo_id, args.revision, args.token or os.environ.get("HF_TOKEN"))
+    print(f"published {args.path} to dataset {args.repo_id} at commit {commit}, tagged {args.revision}")
+    return OK
 
 
 def _as_dict(v: Violation) -> dict[str, object]:

@@ -7,11 +7,16 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, Article, Sources, as_record, iter_articles
+from korea_deterrence.annotations.stage import packaged_annotations
+from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
+from korea_deterrence.loaders.citation import citation_cff
+from korea_deterrence.loaders.croissant import croissant
 from korea_deterrence.loaders.parquet import write_parquet
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
@@ -41,8 +46,12 @@ class BuildResult:
     violations: list[Violation] = field(default_factory=list)
 
 
-def build(sources: Sources, out: Path, progress: Progress | None = None) -> BuildResult:
-    """Build the release from `sources` into `out`; on any violation nothing is left behind."""
+def build(sources: Sources, out: Path, progress: Progress | None = None,
+          annotations: Path | None = None) -> BuildResult:
+    """Build the release from `sources` (and the annotations directory) into `out`.
+
+    On any violation nothing is left behind.
+    """
     result = BuildResult(out, violations=list(sources.violations))
     tmp = out.with_name(out.name + ".incomplete")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -52,7 +61,13 @@ def build(sources: Sources, out: Path, progress: Progress | None = None) -> Buil
         result.tables.append(_write_config(tmp, "articles", "article", (as_record(a) for a in articles)))
         if result.violations:
             return result
-        _write_metadata(tmp, sources, result.tables)
+        root = annotations or packaged_annotations()
+        outcome = write_annotation_configs(root, "annotations", tmp / result.tables[0].data_file,
+                                           lambda *config: result.tables.append(_write_config(tmp, *config)))
+        result.violations += outcome.violations
+        if result.violations:
+            return result
+        _write_metadata(tmp, sources, result.tables, annotation_inputs(root, outcome.annotations))
         _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -75,10 +90,15 @@ def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, A
     return ConfigTable(name, schema, count, nbytes)
 
 
-def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable]) -> None:
+def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], annotation: dict[str, Any]) -> None:
     manifest = release_manifest(sources, tables, root)
+    manifest["inputs"] += annotation.pop("inputs")
+    manifest["annotation"] = annotation
     _write_text(root / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     _write_text(root / "README.md", render_card(manifest, tables))
+    _write_text(root / "croissant.json", json.dumps(croissant(manifest, tables), indent=2, ensure_ascii=False) + "\n")
+    _write_text(root / "CITATION.cff", citation_cff(manifest["version"]))
+    _write_text(root / "DATASHEET.md", datasheet())
     _write_text(root / "SHA256SUMS", sha256sums(root))
 
 
@@ -96,6 +116,11 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "data_sha256": {t.data_file: file_sha256(root / t.data_file) for t in tables if t.rows},
         "inputs": inputs,
     }
+
+
+def datasheet() -> str:
+    """The datasheet shipped in the package (`loaders/DATASHEET.md`, a copy of the top-level one)."""
+    return resources.files(__package__).joinpath("DATASHEET.md").read_text("utf-8")
 
 
 def file_sha256(path: Path) -> str:

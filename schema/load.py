@@ -10,11 +10,36 @@ from typing import Any
 from referencing import Registry, Resource
 
 
+CODEBOOK_KEYWORD = "x-codebook"
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """The schema `<name>.schema.json` shipped in this package."""
+    """The schema `<name>.schema.json` shipped in this package, label sets filled in.
+
+    A node `{"x-codebook": "<label set>"}` gets `enum` = the ids of that label set in
+    annotations/codebook.json, so label names are written in one place only.
+    """
     text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    return _with_label_sets(json.loads(text))
+
+
+@cache
+def codebook_label_sets() -> dict[str, list[str]]:
+    """Label set name -> ids in order, from the codebook shipped with the annotations package."""
+    raw = resources.files("korea_deterrence.annotations").joinpath("codebook.json").read_text("utf-8")
+    return {k: [item["id"] for item in v] for k, v in json.loads(raw).items() if isinstance(v, list)}
+
+
+def _with_label_sets(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_with_label_sets(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    filled = {k: _with_label_sets(v) for k, v in node.items()}
+    if CODEBOOK_KEYWORD in filled:
+        filled["enum"] = codebook_label_sets()[filled[CODEBOOK_KEYWORD]]
+    return filled
 
 
 def schema_id(name: str) -> str:

@@ -22,6 +22,16 @@ RULES: dict[str, str] = {
     "article.missing-field": "an article record lacks a required field",
     "article.invalid-value": "an article record field has a value the schema does not allow",
     "article.offsets": "a block, sentence or edit offset is out of range, out of order, or wrong",
+    "release.unreadable": "a release file (Parquet, card YAML, manifest.json, SHA256SUMS) cannot be read or parsed",
+    "release.unlisted": "a release file is not listed in SHA256SUMS",
+    "release.missing": "SHA256SUMS lists a file the release does not have",
+    "release.sha256": "a release file's sha256 differs from SHA256SUMS",
+    "release.manifest": "manifest.json names a config or schema the release or package does not have",
+    "release.count": "a config's row count differs from manifest.json",
+    "release.features": "a Parquet file's HF features differ from the card's dataset_info (names, types, label order)",
+    "release.record": "a row is not valid against the JSON Schema named in manifest.json",
+    "release.offsets": "a span row's text is not articles.text[start:end]",
+    "release.foreign-key": "an id column names a row that its referenced config does not have",
 }
 
 

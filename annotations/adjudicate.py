@@ -1,0 +1,105 @@
+"""Gold labels: unanimous agreement of two or more annotators, or an explicit recorded decision."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from korea_deterrence.annotations.items import Item
+from korea_deterrence.schema import RecordValidator, Violation
+
+_VALUE_KEYS = {
+    "stance": {"label"},
+    "mention": {"mention_type", "actor_id"},
+    "claim": {"claim_type", "checkworthiness", "stance", "claimer", "cluster_id"},
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    key: str
+    decision: str
+    value: dict[str, Any] | None
+    reason: str
+    adjudicator: str
+    decided_at: str
+    guideline_version: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Gold:
+    """An item's gold value and how it was reached."""
+
+    item: Item
+    value: dict[str, Any]
+    basis: str  # "unanimous" | "adjudicated"
+    annotators: tuple[str, ...]  # annotators whose label equals the gold value
+    decision: Decision | None
+
+
+def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, Decision], list[Violation]]:
+    """Decisions by key; a missing file means no decisions."""
+    if not path.is_file():
+        return {}, []
+    validator = RecordValidator("decision", "adjudication")
+    decisions: dict[str, Decision] = {}
+    found: list[Violation] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        record = json.loads(line)
+        problems = validator.violations(record, label, number)
+        if not problems and record["adjudicator"] not in known:
+            problems.append(Violation(label, number, "/adjudicator", "adjudication.unknown-adjudicator",
+                                      f"{record['adjudicator']!r} is not in annotations/annotators.jsonl"))
+        if not problems and record["key"] in decisions:
+            problems.append(Violation(label, number, "/key", "adjudication.duplicate-key",
+                                      f"{record['key']} already decided on line {decisions[record['key']].line}"))
+        found += problems
+        if not problems:
+            decisions[record["key"]] = Decision(**record, line=number)
+    return decisions, found
+
+
+def adjudicate(items: dict[str, Item], annotators: dict[str, set[str]], decisions: dict[str, Decision],
+               label: str) -> tuple[list[Gold], list[Violation]]:
+    """Gold items in key order, and every unresolved disagreement, orphan or malformed decision."""
+    gold: list[Gold] = []
+    found = [Violation(label, d.line, "/key", "adjudication.orphan", f"no annotator produced item {d.key}")
+             for key, d in sorted(decisions.items()) if key not in items]
+    for key in sorted(items):
+        item, decision = items[key], decisions.get(key)
+        if decision is not None:
+            problem = _bad_value(item, decision, label)
+            if problem:
+                found.append(problem)
+            elif decision.decision == "accept":
+                gold.append(_gold(item, decision.value or {}, "adjudicated", decision))
+            continue
+        coders = sorted(annotators.get(item.article_id, ()))
+        values = [item.values.get(a) for a in coders]
+        if len(coders) >= 2 and values[0] is not None and all(v == values[0] for v in values):
+            gold.append(_gold(item, values[0], "unanimous", None))
+        else:
+            found.append(Violation(label, 0, "/" + key, "adjudication.unresolved", _disagreement(item, coders)))
+    return gold, found
+
+
+def _gold(item: Item, value: dict[str, Any], basis: str, decision: Decision | None) -> Gold:
+    agreeing = tuple(sorted(a for a, v in item.values.items() if v == value))
+    return Gold(item, value, basis, agreeing, decision)
+
+
+def _bad_value(item: Item, decision: Decision, label: str) -> Violation | None:
+    if decision.decision == "reject" or set(decision.value or {}) == _VALUE_KEYS[item.kind]:
+        return None
+    return Violation(label, decision.line, "/value", "adjudication.invalid-value",
+                     f"an accepted {item.kind} needs exactly the keys {sorted(_VALUE_KEYS[item.kind])}")
+
+
+def _disagreement(item: Item, coders: list[str]) -> str:
+    where = f"{item.key} {item.text!r}" if item.text else item.key
+    seen = "; ".join(f"{a}: {json.dumps(item.values.get(a), sort_keys=True) if a in item.values else 'not marked'}"
+                     for a in coders)
+    return f"{where}: no decision and no unanimous agreement of two or more annotators ({seen})"

@@ -1,0 +1,105 @@
+"""Inter-annotator agreement: Krippendorff's alpha (nominal) for labels, pairwise span F1 for spans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Hashable, Iterable, Sequence
+
+from korea_deterrence.annotations.items import Item
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    """One figure of the agreement table; value is None when undefined (see note)."""
+
+    layer: str
+    measure: str
+    value: float | None
+    units: int
+    note: str
+
+
+def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
+    """Alpha for nominal data; each unit lists the values coders gave it (missing values left out).
+
+    None when no unit has two values or every pairable value is the same (expected disagreement 0).
+    """
+    coincidences: Counter[tuple[Hashable, Hashable]] = Counter()
+    for values in units:
+        m = len(values)
+        if m < 2:
+            continue
+        for i, j in ((i, j) for i in range(m) for j in range(m) if i != j):
+            coincidences[(values[i], values[j])] += 1 / (m - 1)
+    n = sum(coincidences.values())
+    totals: Counter[Hashable] = Counter()
+    for (c, _), count in coincidences.items():
+        totals[c] += count
+    if n <= 1:
+        return None
+    observed = sum(v for (c, k), v in coincidences.items() if c != k) / n
+    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k) / (n * (n - 1))
+    return None if expected == 0 else 1 - observed / expected
+
+
+def span_f1(a: set[tuple[str, int, int]], b: set[tuple[str, int, int]], overlap: bool) -> float | None:
+    """F1 of two annotators' spans (article, start, end): exact match, or any overlap in the same article."""
+    if not a and not b:
+        return None
+    if not overlap:
+        return 2 * len(a & b) / (len(a) + len(b))
+    hits_b = sum(any(_overlaps(x, y) for x in a) for y in b)
+    hits_a = sum(any(_overlaps(x, y) for y in b) for x in a)
+    precision, recall = (hits_b / len(b) if b else 0.0), (hits_a / len(a) if a else 0.0)
+    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+def _overlaps(x: tuple[str, int, int], y: tuple[str, int, int]) -> bool:
+    return x[0] == y[0] and x[1] < y[2] and y[1] < x[2]
+
+
+def agreement_table(items: dict[str, Item], annotators: dict[str, set[str]],
+                    targets: Sequence[str]) -> list[AgreementRow]:
+    """Every agreement figure over articles annotated by at least two annotators."""
+    shared = {a for a, coders in annotators.items() if len(coders) >= 2}
+    chosen = [i for i in items.values() if i.article_id in shared]
+    rows = [_alpha("stance", f"document stance: {t}", [i for i in chosen if i.key.endswith(":" + t)], "label")
+            for t in targets]
+    claims = [i for i in chosen if i.kind == "claim"]
+    rows.append(_alpha("claims", "claim type", claims, "claim_type"))
+    rows.append(_alpha("claims", "check-worthiness", claims, "checkworthiness"))
+    rows += [_alpha("claims", f"claim stance: {t}", claims, "stance", t) for t in targets]
+    rows.append(_alpha("mentions", "actor link (same span)", [i for i in chosen if i.kind == "mention"], "actor_id"))
+    for kind in ("mention", "claim"):
+        rows += [_f1(kind, chosen, annotators, overlap) for overlap in (False, True)]
+    return rows
+
+
+def _alpha(layer: str, measure: str, items: list[Item], key: str, sub: str | None = None) -> AgreementRow:
+    units = [[_pick(v, key, sub) for v in i.values.values()] for i in items if len(i.values) >= 2]
+    value = krippendorff_alpha_nominal(units)
+    note = "Krippendorff's alpha (nominal) over units labeled by 2+ annotators"
+    return AgreementRow(layer, measure, value, len(units), note if value is not None else note + "; undefined")
+
+
+def _pick(value: dict, key: str, sub: str | None) -> Hashable:
+    picked = value[key]
+    return picked[sub] if sub else picked
+
+
+def _f1(kind: str, items: list[Item], annotators: dict[str, set[str]], overlap: bool) -> AgreementRow:
+    coders = sorted({a for i in items for a in i.values})
+    scores = []
+    for x, y in combinations(coders, 2):
+        both = {a for a, c in annotators.items() if {x, y} <= c}
+        spans = [{(i.article_id, *i.span) for i in items if i.kind == kind and c in i.values and i.article_id in both}
+                 for c in (x, y)]
+        score = span_f1(spans[0], spans[1], overlap)
+        if score is not None:
+            scores.append(score)
+    value = sum(scores) / len(scores) if scores else None
+    n = sum(1 for i in items if i.kind == kind)
+    mode = "overlap" if overlap else "exact"
+    return AgreementRow(f"{kind}s", f"span F1 ({mode})", value, n, "mean pairwise F1 over annotator pairs")

@@ -1,0 +1,68 @@
+"""Typed records of the annotation stage: per-annotator labels and their provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSource:
+    """Who made a label, when, under which guideline version, and where it came from in Label Studio."""
+
+    annotator_id: str  # pseudonymous
+    created_at: str
+    guideline_version: str
+    export_file: str
+    ls_task_id: int
+    ls_annotation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawMention:
+    article_id: str
+    region_id: str
+    start: int
+    end: int
+    text: str
+    mention_type: str
+    actor_id: str
+    source: LabelSource
+
+
+@dataclass(frozen=True, slots=True)
+class RawClaim:
+    article_id: str
+    region_id: str
+    start: int
+    end: int
+    text: str
+    claim_type: str
+    checkworthiness: str
+    stances: tuple[tuple[str, str], ...]  # (target, label) in codebook target order
+    claimer_region_id: str | None  # a RawMention region of the same annotation; None = the outlet
+    claimer_actor_id: str | None
+    cluster_id: str | None
+    source: LabelSource
+
+
+@dataclass(frozen=True, slots=True)
+class RawStance:
+    article_id: str
+    target: str
+    label: str
+    source: LabelSource
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEntry:
+    """One line of annotations/exports/MANIFEST.jsonl: an immutable Label Studio export."""
+
+    file: str
+    sha256: str
+    size: int
+    pulled_at: str
+    project_title: str
+    label_studio_version: str | None
+    guideline_version: str
+    annotators: tuple[tuple[int, str], ...]  # (Label Studio user id, pseudonymous annotator id)
+    line: int

@@ -1,0 +1,80 @@
+"""The annotation configs of the release: read back the annotated articles' texts, import, write tables."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pyarrow.parquet as pq
+
+from korea_deterrence.annotations.codebook import load_codebook
+from korea_deterrence.annotations.importer import ArticleText
+from korea_deterrence.annotations.referenced import referenced_articles
+from korea_deterrence.annotations.stage import EXPORTS, AnnotationSet, load_annotations
+from korea_deterrence.annotations.tables import actor_rows, gold_rows, raw_rows
+from korea_deterrence.schema import Violation
+
+# writes one config: (config name, schema name, rows)
+WriteConfig = Callable[[str, str, Iterator[dict[str, Any]]], Any]
+
+
+@dataclass
+class AnnotationOutcome:
+    annotations: AnnotationSet | None = None
+    violations: list[Violation] = field(default_factory=list)
+
+
+def annotated_texts(articles_parquet: Path, wanted: set[str]) -> dict[str, ArticleText]:
+    """Text and text_sha256 of the wanted articles, read back from the written articles shard."""
+    if not wanted or not articles_parquet.is_file():
+        return {}
+    table = pq.read_table(articles_parquet, columns=["article_id", "text", "text_sha256"],
+                          filters=[("article_id", "in", sorted(wanted))])
+    return {r["article_id"]: ArticleText(r["text"], r["text_sha256"]) for r in table.to_pylist()}
+
+
+def write_annotation_configs(root: Path, label: str, articles_parquet: Path, write: WriteConfig) -> AnnotationOutcome:
+    """Import the annotations under `root` and write actors, mentions, claims, stance, raw_labels."""
+    texts = annotated_texts(articles_parquet, referenced_articles(root / EXPORTS))
+    annotations = load_annotations(root, label, texts)
+    if annotations.violations:
+        return AnnotationOutcome(annotations, list(annotations.violations))
+    write("actors", "actor", actor_rows())
+    write("mentions", "mention", gold_rows(annotations, "mention"))
+    write("claims", "claim", gold_rows(annotations, "claim"))
+    write("stance", "stance", gold_rows(annotations, "stance"))
+    write("raw_labels", "raw_label", raw_rows(annotations))
+    return AnnotationOutcome(annotations)
+
+
+def annotation_inputs(root: Path, annotations: AnnotationSet | None) -> dict[str, Any]:
+    """The manifest's `annotation` section: input checksums, counts, annotators, agreement."""
+    names = ["codebook.json", "actors.jsonl", "annotators.jsonl", "adjudication.jsonl", "GUIDELINES.md"]
+    paths = [root / n for n in names] + sorted((root / EXPORTS).glob("*.json*"))
+    inputs = [{"path": f"annotations/{p.relative_to(root).as_posix()}", "sha256": _sha256(p)}
+              for p in paths if p.is_file()]
+    return {"inputs": inputs, "codebook_version": load_codebook().version,
+            **(annotation_summary(annotations) if annotations else {})}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def annotation_summary(annotations: AnnotationSet) -> dict[str, Any]:
+    """What the manifest records of the annotation stage."""
+    imported = annotations.imported
+    return {
+        "exports": annotations.exports,
+        "tasks": imported.tasks,
+        "annotations": imported.annotations,
+        "cancelled_annotations_excluded": imported.cancelled,
+        "reanchored_spans": imported.reanchored,
+        "unresolved_items": len(annotations.unresolved),
+        "annotators": {a.annotator_id: {"kind": a.kind, "description": a.description}
+                       for a in sorted(annotations.annotators.values(), key=lambda a: a.annotator_id)},
+        "agreement": [{"layer": r.layer, "measure": r.measure, "value": None if r.value is None else round(r.value, 4),
+                       "units": r.units, "note": r.note} for r in annotations.agreement],
+    }
