@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from korea_deterrence.loaders.citation import bibtex
+from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
 from korea_deterrence.schema import features_from_schema, load_schema
 
 if TYPE_CHECKING:
@@ -53,11 +55,29 @@ def _size_category(rows: int) -> str:
 
 
 def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
-    """The whole card: YAML header and prose."""
+    """The whole card: YAML header and prose (field tables, labels, loading, limitations, citation)."""
     header = yaml.safe_dump(card_yaml(manifest, tables), sort_keys=False, allow_unicode=True, width=1000)
-    counts = "\n".join(f"| `{t.name}` | {t.rows} |" for t in tables)
+    counts = "\n".join(f"| `{t.name}` | {t.rows} | `{manifest['schemas'].get(t.name, '')}` |" for t in tables)
     return f"---\n{header}---\n\n" + _PROSE.format(
-        name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts)
+        name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
+        fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]))
+
+
+def config_section(table: ConfigTable) -> str:
+    """A config's field table (field, type, meaning from the JSON Schema) and its label definitions."""
+    docs = list(walk(schema_fields(table.schema)))
+    rows = "\n".join(f"| `{path}` | {doc.type_name} | {_cell(doc.description)} |" for path, doc in docs)
+    labels = "\n".join(_labels(path, doc) for path, doc in docs if doc.labels)
+    text = f"### `{table.name}` ({table.rows} rows)\n\n| field | type | meaning |\n|---|---|---|\n{rows}\n"
+    return text + (f"\nClassLabel fields (stored as ids; names in id order):\n\n{labels}\n" if labels else "")
+
+
+def _labels(path: str, doc: FieldDoc) -> str:
+    return f"- `{path}`: " + ", ".join(f"{i} = `{name}`" for i, name in enumerate(doc.labels))
+
+
+def _cell(text: str) -> str:
+    return (text or "—").replace("|", "\\|").replace("\n", " ")
 
 
 _PROSE = """# {name}
@@ -70,8 +90,8 @@ The texts are kept exactly as received; this release holds them normalized (NFC,
 endings, boilerplate and repeated blocks removed, every edit recorded) with block and sentence
 offsets.
 
-| config | rows |
-|---|---|
+| config | rows | schema |
+|---|---|---|
 {counts}
 
 ## Loading
@@ -79,14 +99,37 @@ offsets.
 ```python
 from datasets import load_dataset
 articles = load_dataset("path/to/korea-deterrence", "articles", split="train")
+# from the hub, pinned to this exact version (the git tag of the release):
+articles = load_dataset("HUB_ID", "articles", split="train", revision="v{version}")
 ```
 
 Offsets are Unicode code points into `text`, end-exclusive: `text[start:end]` is the span.
-`blocks.kind` and `edits.kinds` are ClassLabel ids; `features["blocks"].feature["kind"].names`
-gives their names.
+ClassLabel fields hold ids; `features["blocks"].feature["kind"].names` gives their names.
+`SHA256SUMS` lists every file of the release; `kdc validate PATH` checks a copy against it.
+
+## Fields
+
+The tables below are generated from the JSON Schemas named in `manifest.json`.
+
+{fields}
+## Limitations
+
+- Very small corpus about a single event; not a sample of any defined population, so it cannot
+  show how "the media" covered the event. Several articles appear to come from aggregator or
+  re-publishing sites.
+- The outlet, URL, date and author of most articles are unknown (null with the reason).
+- Annotation layers (mentions, claims, stance) are released only when present in the table above;
+  block types and sentences come from rules, not from human annotation.
 
 ## Rights
 
 The article texts are third-party news. Outlets are known for one article only; no licence was
 received with any text, and the rights status is unknown. See DATASHEET.md.
+
+## Citation
+
+Cite the exact version you used (CITATION.cff holds the same metadata):
+
+```bibtex
+{bibtex}```
 """

@@ -48,7 +48,9 @@ def test_manifest_and_checksums(release: Path) -> None:
     assert manifest["schemas"]["articles"] == "urn:korea-deterrence:schema:article:1.0.0"
     assert len([i for i in manifest["inputs"] if i["path"].startswith("corpus/raw/")]) == 5
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"README.md", "manifest.json", ARTICLES}
+    metadata = {"README.md", "manifest.json", "croissant.json", "CITATION.cff", "DATASHEET.md"}
+    assert ARTICLES in manifest["data_sha256"]
+    assert set(sums) == metadata | set(manifest["data_sha256"])
 
 
 def test_two_builds_are_byte_identical(release: Path, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Release stage: the HF-format release directory, its card, citation, Croissant metadata, checks, diff and publishing."""

@@ -1,0 +1,145 @@
+"""croissant.json: MLCommons Croissant 1.0 metadata with the Responsible AI (RAI) extension."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from korea_deterrence.loaders.citation import ABSTRACT, AUTHOR, KEYWORDS, RIGHTS, TITLE, bibtex
+from korea_deterrence.loaders.fields import FieldDoc, schema_fields
+from korea_deterrence.loaders.version import RELEASE_DATE
+
+if TYPE_CHECKING:
+    from korea_deterrence.loaders.release import ConfigTable
+
+_DATATYPES = {"string": "sc:Text", "int64": "sc:Integer", "float64": "sc:Float", "bool": "sc:Boolean",
+              "class_label": "sc:Integer"}
+_CONTEXT = {
+    "@language": "en", "@vocab": "https://schema.org/", "sc": "https://schema.org/",
+    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/",
+    "dct": "http://purl.org/dc/terms/", "citeAs": "cr:citeAs", "column": "cr:column",
+    "equivalentProperty": "cr:equivalentProperty",
+    "conformsTo": "dct:conformsTo", "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject", "fileSet": "cr:fileSet", "format": "cr:format", "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath", "key": "cr:key", "md5": "cr:md5",
+    "parentField": "cr:parentField", "path": "cr:path", "recordSet": "cr:recordSet",
+    "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate", "separator": "cr:separator", "source": "cr:source",
+    "subField": "cr:subField", "transform": "cr:transform",
+}
+
+
+def croissant(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, Any]:
+    """The Croissant JSON-LD of a release: one FileObject per Parquet file, one RecordSet per config."""
+    present = [t for t in tables if t.rows]
+    return {
+        "@context": _CONTEXT,
+        "@type": "sc:Dataset",
+        "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "name": "korea-deterrence",
+        "alternateName": TITLE,
+        "description": ABSTRACT,
+        "version": manifest["version"],
+        "datePublished": RELEASE_DATE,
+        "creator": {"@type": "sc:Organization", "name": AUTHOR},
+        "license": RIGHTS,
+        "inLanguage": ["en"],
+        "keywords": KEYWORDS,
+        "citeAs": bibtex(manifest["version"]),
+        "isLiveDataset": False,
+        "distribution": [_file_object(t, manifest) for t in present],
+        "recordSet": [_record_set(t) for t in present],
+        **rai_fields(present),
+    }
+
+
+def _file_object(table: ConfigTable, manifest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@type": "cr:FileObject", "@id": table.data_file, "name": table.data_file,
+        "description": f"The `{table.name}` config, split train ({table.rows} rows).",
+        "contentUrl": table.data_file, "encodingFormat": "application/x-parquet",
+        "sha256": manifest["data_sha256"][table.data_file],
+    }
+
+
+def _record_set(table: ConfigTable) -> dict[str, Any]:
+    fields = [_field(doc, table, table.name, doc.name, "") for doc in schema_fields(table.schema)]
+    return {"@type": "cr:RecordSet", "@id": table.name, "name": table.name,
+            "description": f"Rows of the `{table.name}` config ({table.rows} in this release).", "field": fields}
+
+
+def _field(doc: FieldDoc, table: ConfigTable, parent: str, column: str, path: str) -> dict[str, Any]:
+    """A cr:Field read from Parquet `column`; a sub-field is picked from it by JSON path `path`."""
+    field_id = f"{parent}/{doc.name}"
+    node: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": doc.name,
+                            "description": _description(doc)}
+    if doc.kind == "struct":
+        inner = "" if doc.repeated else f"{path}."
+        node["subField"] = [_field(sub, table, field_id, column, f"{inner}{sub.name}".lstrip(".")) for sub in doc.sub]
+    else:
+        node["dataType"] = _DATATYPES[doc.kind]
+    if doc.repeated:
+        node["repeated"] = True
+    node["source"] = {"fileObject": {"@id": table.data_file}, "extract": {"column": column}}
+    if path:
+        node["source"]["transform"] = {"jsonPath": path}
+    return node
+
+
+def _description(doc: FieldDoc) -> str:
+    text = doc.description or "See the JSON Schema named in manifest.json."
+    if doc.labels:
+        names = ", ".join(f"{i}={name}" for i, name in enumerate(doc.labels))
+        text += f" Class label id: {names}."
+    return text
+
+
+def rai_fields(tables: list[ConfigTable]) -> dict[str, Any]:
+    """The RAI extension's fields, stated as the datasheet states them; layers absent are called pending."""
+    layers = sorted(t.name for t in tables if t.name not in ("articles", "actors"))
+    annotation = (f"Annotation layers in this release: {', '.join(layers)}; see annotations/GUIDELINES.md."
+                  if layers else
+                  "No annotation layer is in this release: mentions, claims and stance annotation is pending. "
+                  "The only labels are block types and normalization edit kinds, assigned by rules in code.")
+    return {
+        "rai:dataCollection": "News articles about the January 2026 US National Defense Strategy were received by "
+        "the project as plain-text files (seed files received 2026-11-22) and are kept byte-exact in corpus/raw/, "
+        "each with its sha256 and size. How and when they were collected from the web was not recorded.",
+        "rai:dataCollectionType": ["Secondary Data Analysis"],
+        "rai:dataCollectionMissingData": "Outlet, URL, publication date, byline and rights are null with the reason "
+        "(`basis`) wherever unknown; nothing was guessed. Only one article names its outlet; no retrieval date "
+        "or URL was recorded for any file.",
+        "rai:dataCollectionRawData": "The raw files as received, with their sha256, listed in manifest.json `inputs`.",
+        "rai:dataPreprocessingProtocol": [
+            "Strict UTF-8 decoding, BOM removal, newline unification, removal of control and invisible "
+            "format characters, Unicode NFC, whitespace and blank-line collapsing.",
+            "Removal of a trailing comments widget and of an exactly repeated run of blocks.",
+            "Every change is recorded in the article's `edits` with raw character and byte ranges.",
+            "Rule-based block typing and sentence segmentation (see DATASHEET.md).",
+        ],
+        "rai:dataAnnotationProtocol": [annotation],
+        "rai:dataAnnotationPlatform": ["Label Studio (for annotation layers; none released before they exist)"],
+        "rai:machineAnnotationTools": ["Rule-based block typing, dateline parsing and sentence segmentation in "
+                                       "the korea_deterrence package (no machine-learned model)."],
+        "rai:dataBiases": [
+            "Not a sample of a defined population: the articles are those the project received; several appear "
+            "to come from aggregator or re-publishing sites, and all are in English.",
+        ],
+        "rai:dataLimitations": [
+            "Very small corpus about a single event; unsuitable for estimating how the media covered it.",
+            "Provenance of most articles is unknown; the rights status of the texts is unknown.",
+        ],
+        "rai:dataUseCases": [
+            "Research on news framing, claim detection and attribution, stance and actor linking on this event.",
+            "Teaching and tooling examples for annotated corpora with exact offsets and provenance.",
+        ],
+        "rai:personalSensitiveInformation": [
+            "The texts name public officials in their public role; no private individuals are identified. "
+            "Annotator identities, when annotation layers exist, are pseudonymous ids only.",
+        ],
+        "rai:dataSocialImpact": "Texts concern military deterrence and alliance politics; models trained on them "
+        "must not present outputs as statements of the outlets.",
+        "rai:dataReleaseMaintenancePlan": "Versioned in git (tag vX.Y.Z rebuilds byte-identically); corrections "
+        "to raw texts are new input files and a new version; changes are listed in CHANGELOG.md.",
+    }

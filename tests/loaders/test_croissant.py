@@ -1,0 +1,38 @@
+"""croissant.json: valid Croissant 1.0 (checked offline by mlcroissant), files and RAI fields true."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import mlcroissant
+
+from korea_deterrence.loaders.release import file_sha256
+
+
+def test_croissant_validates_and_reads_records(release: Path) -> None:
+    dataset = mlcroissant.Dataset(jsonld=str(release / "croissant.json"))
+    issues = dataset.metadata.ctx.issues
+    assert (issues.errors, issues.warnings) == (set(), set())
+    records = list(dataset.records("articles"))
+    assert [r["articles/article_id"].decode() for r in records] == [f"kd-00000{i}" for i in range(5)]
+    assert records[0]["articles/blocks"][0]["articles/blocks/kind"] == 0
+
+
+def test_file_objects_name_every_parquet_file_with_its_sha256(release: Path) -> None:
+    doc = json.loads((release / "croissant.json").read_text("utf-8"))
+    files = {f["contentUrl"]: f["sha256"] for f in doc["distribution"]}
+    parquet = sorted(p.relative_to(release).as_posix() for p in release.glob("data/*/*.parquet"))
+    assert sorted(files) == parquet
+    assert all(file_sha256(release / path) == digest for path, digest in files.items())
+    counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
+    assert [r["name"] for r in doc["recordSet"]] == [name for name, c in counts.items() if c["train"]]
+
+
+def test_rai_fields_are_filled_and_say_annotation_is_pending(release: Path) -> None:
+    doc = json.loads((release / "croissant.json").read_text("utf-8"))
+    for key in ("rai:dataCollection", "rai:dataPreprocessingProtocol", "rai:dataAnnotationProtocol",
+                "rai:dataLimitations", "rai:dataBiases", "rai:personalSensitiveInformation", "rai:dataUseCases"):
+        assert doc[key], key
+    assert "pending" in doc["rai:dataAnnotationProtocol"][0]
+    assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.0"
