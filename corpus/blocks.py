@@ -42,8 +42,10 @@ def remove_boilerplate(doc: EditedText) -> None:
 def _widget_changes(text: str) -> Iterator[Change]:
     spans = lines(text)
     for i, (start, end) in enumerate(spans):
+        if not i or not _WIDGET_HEAD.fullmatch(text[start:end]):
+            continue
         rest = [text[s:e] for s, e in spans[i + 1:]]
-        if i and _WIDGET_HEAD.fullmatch(text[start:end]) and rest and all(_is_widget(r) for r in rest):
+        if rest and all(_is_widget(r) for r in rest):
             yield start - 1, len(text), "", "boilerplate"
             return
 

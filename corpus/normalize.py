@@ -27,20 +27,33 @@ _INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b\u200e\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
 )
-_SPACES = re.compile(r"^[^\S\n]+|[^\S\n]+$|[^\S\n]*[^\S\n ][^\S\n]*|[^\S\n]{2,}", re.MULTILINE)
-_BLANK = re.compile(r"\A\n+|\n+\Z|\n{2,}")
+# horizontal whitespace other than U+0020 (controls such as \x1c-\x1f are removed before this pass)
+_WIDE_SPACE = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACES = re.compile(rf"[ {_WIDE_SPACE}]{{2,}}|[{_WIDE_SPACE}]|^ | $", re.MULTILINE)
+_BLANK_RUN = re.compile(r"\n\n+")
+# one scan that says whether the newline, invisible or wide-space passes have anything to do
+_SUSPECT = re.compile("[\r\x0b\x0c\x85\u2028\u2029" + _INVISIBLE.pattern[1:-2] + _WIDE_SPACE + "]")
 
 
 def normalize_characters(doc: EditedText) -> None:
-    """Run every character-level pass, in order, on `doc`."""
+    """Run every character-level pass, in order, on `doc` (each skipped fast when it has nothing to do)."""
     if doc.text.startswith("\ufeff"):
         doc.apply([(0, 1, "", "bom")])
-    doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
-    doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
+    suspect = _SUSPECT.search(doc.text) is not None
+    if suspect:
+        doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
+        doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
     if not unicodedata.is_normalized("NFC", doc.text):
         doc.apply(_nfc_changes(doc.text))
-    doc.apply(_space_changes(doc.text))
-    doc.apply(_blank_changes(doc.text))
+    if suspect or _may_need_spaces(doc.text):
+        doc.apply(_space_changes(doc.text))
+    if "\n\n" in doc.text or doc.text.startswith("\n") or doc.text.endswith("\n"):
+        doc.apply(_blank_changes(doc.text))
+
+
+def _may_need_spaces(text: str) -> bool:
+    edges = text.startswith(" ") or text.endswith(" ") or "\n " in text or " \n" in text
+    return edges or "  " in text
 
 
 def _space_changes(text: str) -> Iterator[Change]:
@@ -50,13 +63,30 @@ def _space_changes(text: str) -> Iterator[Change]:
 
 
 def _blank_changes(text: str) -> Iterator[Change]:
-    for m in _BLANK.finditer(text):
-        edge = m.start() == 0 or m.end() == len(text)
-        yield m.start(), m.end(), "" if edge else "\n", "blank_lines"
+    lead = len(text) - len(text.lstrip("\n"))
+    trail = len(text) - len(text.rstrip("\n"))
+    if lead == len(text):
+        yield 0, len(text), "", "blank_lines"
+        return
+    if lead:
+        yield 0, lead, "", "blank_lines"
+    for m in _BLANK_RUN.finditer(text, lead, len(text) - trail):
+        yield m.start(), m.end(), "\n", "blank_lines"
+    if trail:
+        yield len(text) - trail, len(text), "", "blank_lines"
 
 
 def _nfc_changes(text: str) -> Iterator[Change]:
-    """Minimal ranges whose NFC form differs, cut where composition cannot cross."""
+    """Minimal ranges whose NFC form differs, searched only in lines that are not NFC."""
+    pos = 0
+    for line in text.split("\n"):
+        if not unicodedata.is_normalized("NFC", line):
+            yield from ((pos + s, pos + e, r, k) for s, e, r, k in _nfc_line(line))
+        pos += len(line) + 1
+
+
+def _nfc_line(text: str) -> Iterator[Change]:
+    """Minimal ranges of one line whose NFC form differs, cut where composition cannot cross."""
     units = _units(text)
     i = 0
     while i < len(units):

@@ -91,7 +91,7 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     if args.path is not None:
         return _validate_release(args)
-    violations, count = validate_sources(_open(args), _Progress())
+    violations, count = validate_sources(_open(args), _Progress(), args.annotations)
     if args.format == "json":
         print(json.dumps({"articles": count, "violations": [_as_dict(v) for v in violations]}, indent=2))
     elif violations:

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
+from korea_deterrence.annotations.importer import ArticleText
+from korea_deterrence.annotations.referenced import referenced_articles
+from korea_deterrence.annotations.stage import EXPORTS, load_annotations, packaged_annotations
 from korea_deterrence.corpus import Sources, as_record, iter_articles
 from korea_deterrence.corpus.records import Article
 from korea_deterrence.schema import RecordValidator, Violation
 
 
-def validate_sources(sources: Sources, progress: Callable[[int], None] | None = None) -> tuple[list[Violation], int]:
-    """All violations in `sources`, and the number of valid articles; nothing is written."""
+def validate_sources(sources: Sources, progress: Callable[[int], None] | None = None,
+                     annotations: Path | None = None) -> tuple[list[Violation], int]:
+    """All violations in `sources` and the annotations (unresolved disagreements included),
+    and the number of valid articles; nothing is written."""
     violations = list(sources.violations)
     validator = RecordValidator("article", "article")
     valid = 0
+    root = annotations or packaged_annotations()
+    wanted, texts = referenced_articles(root / EXPORTS), {}
     for count, item in enumerate(iter_articles(sources), start=1):
         if isinstance(item, Violation):
             violations.append(item)
         else:
+            if item.article_id in wanted:
+                texts[item.article_id] = ArticleText(item.text, item.text_sha256)
             found = validator.violations(as_record(item), sources.raw_label(item.provenance.raw_file), 0)
             found += span_violations(item, sources.raw_label(item.provenance.raw_file))
             violations.extend(found)
             valid += not found
         if progress:
             progress(count)
+    if not violations:
+        loaded = load_annotations(root, "annotations", texts)
+        violations += loaded.violations + loaded.unresolved
     return violations, valid
 
 
