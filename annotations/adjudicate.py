@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from korea_deterrence.annotations.codebook import Actor, Codebook
 from korea_deterrence.annotations.items import Item
+from korea_deterrence.annotations.reader import CLUSTER_ID
 from korea_deterrence.schema import RecordValidator, Violation
 
 _VALUE_KEYS = {
@@ -48,7 +50,11 @@ def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, D
     decisions: dict[str, Decision] = {}
     found: list[Violation] = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        record = json.loads(line)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            found.append(Violation(label, number, "", "adjudication.invalid-value", f"not JSON: {err.msg}"))
+            continue
         problems = validator.violations(record, label, number)
         if not problems and record["adjudicator"] not in known:
             problems.append(Violation(label, number, "/adjudicator", "adjudication.unknown-adjudicator",
@@ -63,7 +69,7 @@ def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, D
 
 
 def adjudicate(items: dict[str, Item], annotators: dict[str, set[str]], decisions: dict[str, Decision],
-               label: str) -> tuple[list[Gold], list[Violation]]:
+               label: str, codebook: Codebook, actors: tuple[Actor, ...]) -> tuple[list[Gold], list[Violation]]:
     """Gold items in key order, and every unresolved disagreement, orphan or malformed decision."""
     gold: list[Gold] = []
     found = [Violation(label, d.line, "/key", "adjudication.orphan", f"no annotator produced item {d.key}")
@@ -71,7 +77,7 @@ def adjudicate(items: dict[str, Item], annotators: dict[str, set[str]], decision
     for key in sorted(items):
         item, decision = items[key], decisions.get(key)
         if decision is not None:
-            problem = _bad_value(item, decision, label)
+            problem = _bad_value(item, decision, label, codebook, {a.actor_id: a.type for a in actors})
             if problem:
                 found.append(problem)
             elif decision.decision == "accept":
@@ -91,11 +97,35 @@ def _gold(item: Item, value: dict[str, Any], basis: str, decision: Decision | No
     return Gold(item, value, basis, agreeing, decision)
 
 
-def _bad_value(item: Item, decision: Decision, label: str) -> Violation | None:
-    if decision.decision == "reject" or set(decision.value or {}) == _VALUE_KEYS[item.kind]:
+def _bad_value(item: Item, decision: Decision, label: str, codebook: Codebook,
+               actor_types: dict[str, str]) -> Violation | None:
+    if decision.decision == "reject":
         return None
-    return Violation(label, decision.line, "/value", "adjudication.invalid-value",
-                     f"an accepted {item.kind} needs exactly the keys {sorted(_VALUE_KEYS[item.kind])}")
+    value = decision.value or {}
+    if set(value) != _VALUE_KEYS[item.kind]:
+        message = f"an accepted {item.kind} needs exactly the keys {sorted(_VALUE_KEYS[item.kind])}"
+    else:
+        wrong = [k for k, ok in _value_checks(item.kind, value, codebook, actor_types) if not ok]
+        message = f"{', '.join(wrong)} of the accepted {item.kind} not allowed by the codebook and registry" if wrong else ""
+    return Violation(label, decision.line, "/value", "adjudication.invalid-value", message) if message else None
+
+
+def _value_checks(kind: str, v: dict[str, Any], cb: Codebook, actor_types: dict[str, str]) -> list[tuple[str, bool]]:
+    """(key, valid) for each key of an accepted value."""
+    if kind == "stance":
+        return [("label", v["label"] in cb.stance_labels)]
+    if kind == "mention":
+        return [("mention_type", v["mention_type"] in cb.mention_types),
+                ("actor_id", actor_types.get(v["actor_id"]) == v["mention_type"])]
+    stance = v["stance"]
+    claimer = v["claimer"]
+    return [("claim_type", v["claim_type"] in cb.claim_types),
+            ("checkworthiness", v["checkworthiness"] in cb.checkworthiness),
+            ("stance", isinstance(stance, dict) and set(stance) == set(cb.stance_targets)
+             and all(x in cb.stance_labels for x in stance.values())),
+            ("claimer", claimer is None or (isinstance(claimer, dict) and set(claimer) == {"start", "end"}
+                                            and all(isinstance(x, int) for x in claimer.values()))),
+            ("cluster_id", v["cluster_id"] is None or bool(CLUSTER_ID.fullmatch(str(v["cluster_id"]))))]
 
 
 def _disagreement(item: Item, coders: list[str]) -> str:

@@ -39,7 +39,7 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
     """Read MANIFEST.jsonl; every export file must be listed, every listed file present."""
     manifest_label = f"{label}/{MANIFEST}"
     if not (root / MANIFEST).is_file():
-        return Exports(root, label, (), ())
+        return Exports(root, label, (), tuple(_unlisted(root, label, set())))
     validator = RecordValidator("export", "export.manifest")
     entries, found = [], []
     for number, line in enumerate((root / MANIFEST).read_text("utf-8").splitlines(), start=1):
@@ -49,6 +49,9 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
             found.append(Violation(manifest_label, number, "", "export.manifest.invalid-value", f"not JSON: {err.msg}"))
             continue
         problems = validator.violations(record, manifest_label, number)
+        if not isinstance(record, dict):
+            found += problems
+            continue
         problems += [Violation(manifest_label, number, f"/annotators/{uid}", "export.unknown-annotator",
                                f"pseudonym {pid!r} is not in annotations/annotators.jsonl")
                      for uid, pid in sorted(record.get("annotators", {}).items()) if pid not in annotators]
@@ -59,9 +62,12 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
         if not problems:
             entries.append(_entry(record, number))
     listed = {e.file for e in entries} | {_listed_name(l) for l in (root / MANIFEST).read_text("utf-8").splitlines()}
-    found += [Violation(f"{label}/{p.name}", 0, "", "export.unlisted", f"{p.name} is not listed in {MANIFEST}")
-              for p in sorted(root.glob("*.json")) if p.name not in listed]
-    return Exports(root, label, tuple(entries), tuple(found))
+    return Exports(root, label, tuple(entries), tuple(found + _unlisted(root, label, listed)))
+
+
+def _unlisted(root: Path, label: str, listed: set[str | None]) -> list[Violation]:
+    return [Violation(f"{label}/{p.name}", 0, "", "export.unlisted", f"{p.name} is not listed in {MANIFEST}")
+            for p in sorted(root.glob("*.json")) if p.name not in listed]
 
 
 def _listed_name(line: str) -> str | None:

@@ -74,6 +74,7 @@ class AnnotationReader:
         self.regions: dict[str, _Region] = {}
         self.doc: dict[str, str] = {}
         self.out = Labels()
+        self.refused: set[str] = set()  # region ids and `id:control` already reported: no follow-up errors
         cb = ctx.codebook
         self.region_controls = {ACTOR: (MENTION, tuple(ctx.actors)), CLAIM_TYPE: (CLAIM, cb.claim_types),
                                 CHECKWORTHINESS: (CLAIM, cb.checkworthiness),
@@ -98,6 +99,7 @@ class AnnotationReader:
         value, name = result.get("value") or {}, result.get("from_name")
         allowed = {MENTION: self.ctx.codebook.mention_types, CLAIM: (CLAIM_LABEL,)}.get(name)
         labels = value.get("labels") or []
+        self.refused.add(str(result.get("id")))
         if allowed is None or len(labels) != 1 or labels[0] not in allowed:
             return self._fail(pointer, "export.label", f"{name}: labels {labels} not in the codebook")
         start, end, text = value.get("start"), value.get("end"), value.get("text")
@@ -107,6 +109,7 @@ class AnnotationReader:
         if self.ctx.task_text[start:end] != text:
             return self._fail(pointer + "/value/text", "export.span-text",
                               f"text[{start}:{end}] is {self.ctx.task_text[start:end]!r}, the export says {text!r}")
+        self.refused.discard(str(result.get("id")))
         self.regions[str(result.get("id"))] = _Region(name, labels[0], start, end, text, pointer)
 
     def _choices(self, result: dict[str, Any], pointer: str) -> None:
@@ -122,6 +125,7 @@ class AnnotationReader:
             return None
         allowed = self.region_controls[name][1]
         if len(choices) != 1 or choices[0] not in allowed:
+            self.refused.add(f"{result.get('id')}:{name}")
             return self._fail(pointer, "export.label", f"{name}: {choices} is not one of the allowed values")
         region.attributes[name] = choices[0]
         return None
@@ -145,6 +149,8 @@ class AnnotationReader:
         if wanted is None:
             self._fail(pointer, "export.label", f"unknown control {name!r}")
             return None
+        if str(result.get("id")) in self.refused:  # its region was already reported
+            return None
         region = self.regions.get(str(result.get("id")))
         if region is None or region.kind != wanted:
             found = "no region" if region is None else f"a {region.kind} region"
@@ -155,6 +161,8 @@ class AnnotationReader:
     def _relation(self, result: dict[str, Any], pointer: str) -> None:
         if (result.get("labels") or []) != [CLAIMED_BY]:
             return self._fail(pointer, "export.label", f"relation labels {result.get('labels')} are not [{CLAIMED_BY!r}]")
+        if {str(result.get("from_id")), str(result.get("to_id"))} & self.refused:  # already reported
+            return None
         claim, claimer = self.regions.get(str(result.get("from_id"))), self.regions.get(str(result.get("to_id")))
         if claim is None or claimer is None:
             return self._fail(pointer, "export.relation",
@@ -187,6 +195,8 @@ class AnnotationReader:
 
     def _mention(self, region_id: str, region: _Region, span: tuple[int, int]) -> None:
         actor_id = region.attributes.get(ACTOR)
+        if f"{region_id}:{ACTOR}" in self.refused:
+            return None
         if actor_id is None:
             return self._fail(region.pointer, "export.incomplete", f"mention {region.text!r} is not linked to an actor")
         if self.ctx.actors[actor_id].type != region.label:
@@ -199,6 +209,8 @@ class AnnotationReader:
     def _claim(self, region_id: str, region: _Region, span: tuple[int, int]) -> None:
         targets = self.ctx.codebook.stance_targets
         required = (CLAIM_TYPE, CHECKWORTHINESS, *(claim_stance_name(t) for t in targets))
+        if any(f"{region_id}:{name}" in self.refused for name in required):
+            return None  # a refused value was already reported
         missing = [name for name in required if name not in region.attributes]
         if missing:
             return self._fail(region.pointer, "export.incomplete", f"claim {region.text[:40]!r} lacks {missing}")

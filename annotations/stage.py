@@ -60,7 +60,7 @@ def load_annotations(root: Path, label: str, articles: Mapping[str, ArticleText]
     items, coders = group_items(result.imported.mentions, result.imported.claims, result.imported.stances)
     decisions, problems = read_decisions(root / ADJUDICATION, f"{label}/{ADJUDICATION}", set(result.annotators))
     result.violations += problems
-    gold, found = adjudicate(items, coders, decisions, f"{label}/{ADJUDICATION}")
+    gold, found = adjudicate(items, coders, decisions, f"{label}/{ADJUDICATION}", codebook, actors)
     result.gold, dangling = _with_claimers(gold, f"{label}/{ADJUDICATION}")
     found += dangling
     result.unresolved = [v for v in found if v.rule in UNRESOLVED]
@@ -87,11 +87,16 @@ def _annotators(root: Path, label: str) -> tuple[dict[str, Annotator], list[Viol
     path = root / ANNOTATORS
     if not path.is_file():
         return {}, []
-    text = path.read_text("utf-8")
     validator = RecordValidator("annotator", "annotators")
-    problems = [v for n, line in enumerate(text.splitlines(), start=1)
-                for v in validator.violations(json.loads(line), f"{label}/{ANNOTATORS}", n)]
-    return ({} if problems else read_annotators(text)), problems
+    valid, problems = [], []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        try:
+            found = validator.violations(json.loads(line), f"{label}/{ANNOTATORS}", n)
+        except json.JSONDecodeError as err:
+            found = [Violation(f"{label}/{ANNOTATORS}", n, "", "annotators.invalid-value", f"not JSON: {err.msg}")]
+        problems += found
+        valid += [] if found else [line]
+    return read_annotators("\n".join(valid)), problems
 
 
 def _merge(total: ImportResult, one: ImportResult) -> None:

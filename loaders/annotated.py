@@ -26,16 +26,18 @@ class AnnotationOutcome:
     violations: list[Violation] = field(default_factory=list)
 
 
-def annotated_texts(articles_parquet: Path, wanted: set[str]) -> dict[str, ArticleText]:
-    """Text and text_sha256 of the wanted articles, read back from the written articles shard."""
-    if not wanted or not articles_parquet.is_file():
-        return {}
-    table = pq.read_table(articles_parquet, columns=["article_id", "text", "text_sha256"],
-                          filters=[("article_id", "in", sorted(wanted))])
-    return {r["article_id"]: ArticleText(r["text"], r["text_sha256"]) for r in table.to_pylist()}
+def annotated_texts(shards: list[Path], wanted: set[str]) -> dict[str, ArticleText]:
+    """Text and text_sha256 of the wanted articles, read back from the written articles shards."""
+    texts: dict[str, ArticleText] = {}
+    for shard in shards if wanted else []:
+        table = pq.read_table(shard, columns=["article_id", "text", "text_sha256"],
+                              filters=[("article_id", "in", sorted(wanted))])
+        texts.update((r["article_id"], ArticleText(r["text"], r["text_sha256"])) for r in table.to_pylist())
+    return texts
 
 
-def write_annotation_configs(root: Path, label: str, articles_parquet: Path, write: WriteConfig) -> AnnotationOutcome:
+def write_annotation_configs(root: Path, label: str, articles_parquet: list[Path],
+                             write: WriteConfig) -> AnnotationOutcome:
     """Import the annotations under `root` and write actors, mentions, claims, stance, raw_labels."""
     texts = annotated_texts(articles_parquet, referenced_articles(root / EXPORTS))
     annotations = load_annotations(root, label, texts)

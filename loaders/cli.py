@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     _sources_option(build_cmd)
     _annotations_option(build_cmd)
+    build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
     build_cmd.set_defaults(handler=_build)
     check = commands.add_parser("validate", help="check the sources (default) or a built release; writes nothing")
     check.add_argument("path", type=Path, nargs="?", default=None, help="a built release directory to check")
@@ -76,7 +77,7 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(_open(args), args.out, _Progress(), args.annotations)
+    result = build(_open(args), args.out, _Progress(), args.annotations, args.jobs)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)

@@ -48,19 +48,33 @@ def croissant(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, 
         "keywords": KEYWORDS,
         "citeAs": bibtex(manifest["version"]),
         "isLiveDataset": False,
-        "distribution": [_file_object(t, manifest) for t in present],
+        "distribution": [node for t in present for node in _distribution(t, manifest)],
         "recordSet": [_record_set(t) for t in present],
         **rai_fields(present),
     }
 
 
-def _file_object(table: ConfigTable, manifest: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "@type": "cr:FileObject", "@id": table.data_file, "name": table.data_file,
-        "description": f"The `{table.name}` config, split train ({table.rows} rows).",
-        "contentUrl": table.data_file, "encodingFormat": "application/x-parquet",
-        "sha256": manifest["data_sha256"][table.data_file],
-    }
+def _distribution(table: ConfigTable, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """One FileObject per shard; a config of several shards is read through a FileSet of them."""
+    files = [{
+        "@type": "cr:FileObject", "@id": path, "name": path,
+        "description": f"The `{table.name}` config, split train ({table.rows} rows in all).",
+        "contentUrl": path, "encodingFormat": "application/x-parquet", "sha256": manifest["data_sha256"][path],
+    } for path in table.data_files]
+    if len(files) == 1:
+        return files
+    fileset = {"@type": "cr:FileSet", "@id": _source_id(table), "name": _source_id(table),
+               "description": f"All shards of the `{table.name}` config.", "encodingFormat": "application/x-parquet",
+               "includes": table.data_pattern}
+    return files + [fileset]
+
+
+def _source_id(table: ConfigTable) -> str:
+    return table.data_files[0] if len(table.data_files) == 1 else f"{table.name}-shards"
+
+
+def _source_key(table: ConfigTable) -> str:
+    return "fileObject" if len(table.data_files) == 1 else "fileSet"
 
 
 def _record_set(table: ConfigTable) -> dict[str, Any]:
@@ -81,7 +95,7 @@ def _field(doc: FieldDoc, table: ConfigTable, parent: str, column: str, path: st
         node["dataType"] = _DATATYPES[doc.kind]
     if doc.repeated:
         node["repeated"] = True
-    node["source"] = {"fileObject": {"@id": table.data_file}, "extract": {"column": column}}
+    node["source"] = {_source_key(table): {"@id": _source_id(table)}, "extract": {"column": column}}
     if path:
         node["source"]["transform"] = {"jsonPath": path}
     return node

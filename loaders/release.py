@@ -11,13 +11,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from korea_deterrence.corpus import NORMALIZER_VERSION, Article, Sources, as_record, iter_articles
+from korea_deterrence.corpus import NORMALIZER_VERSION, Sources
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
 from korea_deterrence.loaders.croissant import croissant
-from korea_deterrence.loaders.parquet import write_parquet
+from korea_deterrence.loaders.batches import article_batches, article_features
+from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 
@@ -33,10 +34,17 @@ class ConfigTable:
     schema: str
     rows: int
     nbytes: int = 0  # size of the rows in Arrow memory, as HF's `num_bytes`
+    shards: tuple[str, ...] = ()  # file names under data/<name>/
 
     @property
-    def data_file(self) -> str:
-        return f"data/{self.name}/{SPLIT}-00000-of-00001.parquet"
+    def data_files(self) -> list[str]:
+        """Paths of the shards, relative to the release root."""
+        return [f"data/{self.name}/{shard}" for shard in self.shards]
+
+    @property
+    def data_pattern(self) -> str:
+        """The glob the card's `configs` use for this config's split."""
+        return f"data/{self.name}/{SPLIT}-*.parquet"
 
 
 @dataclass
@@ -47,7 +55,7 @@ class BuildResult:
 
 
 def build(sources: Sources, out: Path, progress: Progress | None = None,
-          annotations: Path | None = None) -> BuildResult:
+          annotations: Path | None = None, jobs: int = 1) -> BuildResult:
     """Build the release from `sources` (and the annotations directory) into `out`.
 
     On any violation nothing is left behind.
@@ -57,12 +65,11 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        articles = _articles(sources, result.violations, progress)
-        result.tables.append(_write_config(tmp, "articles", "article", (as_record(a) for a in articles)))
+        result.tables.append(_write_articles(tmp, sources, jobs, result.violations, progress))
         if result.violations:
             return result
         root = annotations or packaged_annotations()
-        outcome = write_annotation_configs(root, "annotations", tmp / result.tables[0].data_file,
+        outcome = write_annotation_configs(root, "annotations", [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
         if result.violations:
@@ -74,20 +81,25 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
     return result
 
 
-def _articles(sources: Sources, violations: list[Violation], progress: Progress | None) -> Iterator[Article]:
-    for count, item in enumerate(iter_articles(sources), start=1):
-        if isinstance(item, Violation):
-            violations.append(item)
-        else:
-            yield item
+def _write_articles(root: Path, sources: Sources, jobs: int, violations: list[Violation],
+                    progress: Progress | None) -> ConfigTable:
+    """The articles config, normalized in `jobs` processes and written in bounded shards."""
+    writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema)
+    seen = 0
+    for batch in article_batches(sources, jobs):
+        violations += batch.violations
+        if batch.table is not None and not violations:
+            writer.write(batch.table)
+        seen += batch.seen
         if progress:
-            progress(count)
+            progress(seen)
+    written = writer.close()
+    return ConfigTable("articles", "article", written.rows, written.nbytes, written.files)
 
 
 def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, Any]]) -> ConfigTable:
-    table = ConfigTable(name, schema, 0)
-    count, nbytes = write_parquet(rows, features_from_schema(load_schema(schema)), root / table.data_file)
-    return ConfigTable(name, schema, count, nbytes)
+    written = write_parquet(rows, features_from_schema(load_schema(schema)), root / "data" / name, SPLIT)
+    return ConfigTable(name, schema, written.rows, written.nbytes, written.files)
 
 
 def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], annotation: dict[str, Any]) -> None:
@@ -113,7 +125,7 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "normalizer_version": NORMALIZER_VERSION,
         "schemas": {t.name: schema_id(t.schema) for t in tables},
         "counts": {t.name: {SPLIT: t.rows} for t in tables},
-        "data_sha256": {t.data_file: file_sha256(root / t.data_file) for t in tables if t.rows},
+        "data_sha256": {f: file_sha256(root / f) for t in tables for f in t.data_files},
         "inputs": inputs,
     }
 

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 from datasets import ClassLabel, Features, LargeList, List, Sequence
@@ -103,14 +104,15 @@ def _read_card(root: Path, found: list[Violation]) -> dict[str, Features] | None
 def _read_config(root: Path, name: str, manifest: dict[str, Any], card: dict[str, Features],
                  found: list[Violation]) -> Config | None:
     """Count, features and records of one config; None when it cannot be read."""
-    data_file = f"data/{name}/train-00000-of-00001.parquet"
+    shards = sorted(p.relative_to(root).as_posix() for p in (root / "data" / name).glob("train-*.parquet"))
+    data_file = shards[0] if len(shards) == 1 else f"data/{name}/train-*.parquet"
     expected = manifest["counts"][name].get("train", 0)
-    if not (root / data_file).exists():
+    if not shards:
         if expected:
             found.append(Violation(data_file, 0, "", "release.count", f"manifest says {expected} rows; file absent"))
         return None
     try:
-        table = pq.read_table(root / data_file)
+        table = pa.concat_tables(pq.read_table(root / shard) for shard in shards)
         features = Features.from_dict(json.loads(table.schema.metadata[b"huggingface"])["info"]["features"])
     except Exception as err:  # noqa: BLE001 - any reader failure is a violation of this file
         found.append(Violation(data_file, 0, "", "release.unreadable", f"cannot read Parquet: {err}"))

@@ -60,3 +60,25 @@ def schemas_by_id() -> dict[str, dict[str, Any]]:
 def registry() -> Registry:
     """A `referencing` registry of every shipped schema, for cross-file `$ref`s."""
     return Registry().with_resources((i, Resource.from_contents(s)) for i, s in schemas_by_id().items())
+
+
+def bundled(name: str) -> dict[str, Any]:
+    """The schema with every `$ref` inlined and ids dropped: a self-contained draft-7-compatible
+    document for compiled validators (our schemas use no recursion and no 2020-12-only keyword)."""
+    schema = load_schema(name)
+    return _inline(schema, schema)
+
+
+def _inline(node: Any, root: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_inline(x, root) for x in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        uri, _, fragment = node["$ref"].partition("#")
+        target = schemas_by_id()[uri] if uri else root
+        for part in fragment.strip("/").split("/"):
+            target = target[part]
+        rest = {k: _inline(v, root) for k, v in node.items() if k != "$ref"}
+        return {**_inline(target, schemas_by_id()[uri] if uri else root), **rest}
+    return {k: _inline(v, root) for k, v in node.items() if k not in ("$schema", "$id", "$defs")}

@@ -11,9 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+import label_studio_sdk  # a required test dependency: missing is an import error, not a skip
 import pytest
-
-label_studio_sdk = pytest.importorskip("label_studio_sdk", reason="optional extra: label-studio-sdk")
 
 pytestmark = pytest.mark.label_studio
 

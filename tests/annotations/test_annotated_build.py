@@ -1,0 +1,108 @@
+"""Valid annotation roots through `kdc build`: unanimous and adjudicated gold, re-anchoring,
+cancelled annotations, and pseudonymization of snapshot-style `completed_by` objects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import datasets
+
+import ls_results as r
+from korea_deterrence.loaders.cli import main
+from make_fixtures import STANCE_KEY, Spec, base, write
+
+
+def build(spec: Spec, tmp_path: Path) -> Path:
+    write(spec, tmp_path / "annotations")
+    out = tmp_path / "release"
+    args = ["build", "--sources", str(r.VALID_SOURCES), "--annotations", str(tmp_path / "annotations"), "--out", str(out)]
+    assert main(args) == 0
+    return out
+
+
+def rows(release: Path, config: str) -> list[dict[str, Any]]:
+    """Rows as a researcher reads them (ClassLabels decoded to their names)."""
+    table = datasets.load_dataset(str(release), config, split="train")
+    return [_decoded(row, table.features) for row in table]
+
+
+def _decoded(value: Any, feature: Any) -> Any:
+    if isinstance(feature, datasets.ClassLabel):
+        return feature.int2str(value) if value is not None else None
+    if isinstance(value, dict):
+        return {k: _decoded(v, feature[k]) for k, v in value.items()}
+    return value
+
+
+def summary(release: Path) -> dict[str, Any]:
+    return json.loads((release / "manifest.json").read_text("utf-8"))["annotation"]
+
+
+def two_annotators(second: list[r.Result], *more: dict[str, Any]) -> Spec:
+    return base(r.annotation(1001, 11, r.fx_a_result()), r.annotation(1002, 12, second), *more)
+
+
+def test_agreeing_annotators_give_unanimous_gold(tmp_path: Path) -> None:
+    release = build(two_annotators(r.fx_a_result()), tmp_path)
+    text = r.articles()["fx-a"].text
+    mentions, claims, stance = rows(release, "mentions"), rows(release, "claims"), rows(release, "stance")
+    assert [(m["text"], m["actor_id"]) for m in mentions] == [("U.S.", "united_states"), ("South Korea", "south_korea")]
+    assert len(claims) == 2 and len(stance) == 2
+    for row in mentions + claims:
+        assert text[row["start"]:row["end"]] == row["text"]
+    for row in mentions + claims + stance:
+        assert row["gold"]["basis"] == "unanimous" and row["gold"]["annotators"] == ["ann-a", "ann-b"]
+    help_claim = next(c for c in claims if c["text"] == "it would help")
+    assert help_claim["claimer_mention_id"] == mentions[0]["mention_id"] and help_claim["cluster_id"] == "c-us-help"
+    assert summary(release)["unresolved_items"] == 0
+    assert len(rows(release, "raw_labels")) == 2 * (2 + 2 + 1)
+
+
+def test_disagreement_resolved_by_an_adjudication_decision(tmp_path: Path) -> None:
+    spec = two_annotators(r.fx_a_result(policy_shift="against"))
+    spec.decisions.append(r.decision(STANCE_KEY, {"label": "neutral"}))
+    stance = {s["target"]: s for s in rows(build(spec, tmp_path), "stance")}
+    gold = stance["policy_shift"]["gold"]
+    assert stance["policy_shift"]["label"] == "neutral"
+    assert (gold["basis"], gold["adjudicator"], gold["annotators"]) == ("adjudicated", "adj-a", ["ann-a"])
+    assert gold["reason"] == r.decision(STANCE_KEY, None)["reason"]
+    assert stance["us_commitment_credibility"]["gold"]["basis"] == "unanimous"
+
+
+def test_export_on_an_older_text_is_reanchored_exactly(tmp_path: Path) -> None:
+    current = r.articles()["fx-a"].text
+    older = current.replace("\nThe U.S.", "\nEarlier, officials met in Seoul. The U.S.")
+    shift = len("Earlier, officials met in Seoul. ")
+    spec = base(r.annotation(1001, 11, r.fx_a_result()))
+    spec.tasks.append(r.task(102, "fx-a", [r.annotation(1002, 12, r.fx_a_result(older))], text=older))
+    release = build(spec, tmp_path)
+    assert summary(release)["reanchored_spans"] == 4  # 2 mentions + 2 claims of annotation 1002
+    raw = [x for x in rows(release, "raw_labels") if x["start"] is not None]
+    assert {(x["start"], x["end"]) for x in raw if x["source"]["annotator_id"] == "ann-b"} == \
+        {(x["start"], x["end"]) for x in raw if x["source"]["annotator_id"] == "ann-a"}
+    assert all(current[x["start"]:x["end"]] == x["text"] for x in raw)
+    assert older.index("U.S.") == current.index("U.S.") + shift
+    assert [m["gold"]["basis"] for m in rows(release, "mentions")] == ["unanimous", "unanimous"]
+
+
+def test_cancelled_annotations_are_counted_and_excluded(tmp_path: Path) -> None:
+    spec = two_annotators(r.fx_a_result())
+    spec.tasks.append(r.task(102, "fx-b", [r.annotation(1003, 12, [], cancelled=True)]))
+    release = build(spec, tmp_path)
+    assert (summary(release)["annotations"], summary(release)["cancelled_annotations_excluded"]) == (2, 1)
+    assert {x["article_id"] for x in rows(release, "raw_labels")} == {"fx-a"}
+
+
+def test_snapshot_completed_by_with_email_is_pseudonymized(tmp_path: Path) -> None:
+    email = "real.annotator@example.org"
+    user = {"id": 12, "email": email, "first_name": "Real", "last_name": "Annotator"}
+    spec = base(r.annotation(1001, 11, r.fx_a_result()), r.annotation(1002, user, r.fx_a_result()))
+    release = build(spec, tmp_path)
+    raw = rows(release, "raw_labels")
+    assert {x["source"]["annotator_id"] for x in raw} == {"ann-a", "ann-b"}
+    assert email.encode() in (tmp_path / "annotations" / "exports" / "round-1.json").read_bytes()
+    for path in release.rglob("*"):
+        if path.is_file():
+            assert email.encode() not in path.read_bytes() and b"Real" not in path.read_bytes(), path
