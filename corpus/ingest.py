@@ -39,14 +39,19 @@ def _sentences(text: str, blocks: list[Block]) -> Iterator[Sentence]:
             yield Sentence(start, end, index)
 
 
-def iter_articles(sources: Sources) -> Iterator[Article | Violation]:
-    """Articles in article_id order; a raw file that fails a check yields its violations instead."""
+def iter_articles(sources: Sources, skip_normalizing: frozenset[str] = frozenset()) -> Iterator[Article | Violation]:
+    """Articles in article_id order; a raw file that fails a check yields its violations instead.
+
+    Entries in `skip_normalizing` (reused from a previous build) are verified but yield nothing.
+    """
     for entry in sources.entries:
         if not (sources.root / RAW / entry.raw_file).is_file():
             continue  # reported as raw.missing by open_sources
         raw, problem = read_raw(sources, entry)
         if problem:
             yield problem
+            continue
+        if entry.article_id in skip_normalizing:
             continue
         article = normalize(entry.article_id, raw, Provenance.of(entry))
         problems = _article_violations(sources, entry, article)

@@ -6,18 +6,17 @@ import dataclasses
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 import pyarrow as pa
 from datasets import Features
 
 from korea_deterrence.corpus import Article, Sources, as_record, iter_articles
 from korea_deterrence.loaders.parquet import encode
+from korea_deterrence.loaders.reuse import PreviousArticles
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
 
 CHUNK = 256  # articles per task: large enough to amortize pickling, small enough to keep memory flat
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +26,7 @@ class Batch:
     table: pa.Table | None
     violations: list[Violation]
     seen: int
+    reused: int = 0
 
 
 @cache
@@ -34,33 +34,60 @@ def article_features() -> Features:
     return features_from_schema(load_schema("article"))
 
 
-def normalize_chunk(sources: Sources) -> Batch:
-    """Normalize and encode every entry of `sources` (a chunk of the full listing)."""
+@dataclasses.dataclass(frozen=True)
+class Chunk:
+    """Entries to normalize, and entries whose previous rows are reused (only verified here)."""
+
+    sources: Sources
+    reused_ids: frozenset[str] = frozenset()
+    reused: pa.Table | None = None  # stays in the parent process; never sent to a worker
+
+
+def normalize_chunk(chunk: Chunk) -> Batch:
+    """Verify every raw file of the chunk; normalize and encode those not reused."""
     articles, violations = [], []
-    for item in iter_articles(sources):
+    for item in iter_articles(chunk.sources, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
     rows = [as_record(a) for a in articles if isinstance(a, Article)]
     table = encode(rows, article_features()) if rows else None
-    return Batch(table, violations, len(sources.entries))
+    return Batch(table, violations, len(chunk.sources.entries))
 
 
-def article_batches(sources: Sources, jobs: int) -> Iterator[Batch]:
-    """Batches in article_id order; the same bytes whatever `jobs` is."""
-    chunks = (dataclasses.replace(sources, entries=sources.entries[i:i + CHUNK], violations=())
-              for i in range(0, len(sources.entries), CHUNK))
+def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None) -> Iterator[Batch]:
+    """Batches in article_id order; the same bytes whatever `jobs` is and whether rows are reused."""
+    chunks = _chunks(sources, previous)
     if jobs <= 1:
-        yield from map(normalize_chunk, chunks)
+        yield from (_merge(c, normalize_chunk(_shippable(c))) for c in chunks)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from ordered_map(pool, normalize_chunk, chunks, window=2 * jobs)
+        pending: deque[tuple[Chunk, Future[Batch]]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(normalize_chunk, _shippable(chunk))))
+            if len(pending) >= 2 * jobs:  # bounded window: memory stays flat
+                done, future = pending.popleft()
+                yield _merge(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            yield _merge(done, future.result())
 
 
-def ordered_map(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterator[T], window: int) -> Iterator[R]:
-    """`map` over a pool with at most `window` tasks in flight (memory stays bounded), results in order."""
-    pending: deque[Future[R]] = deque()
-    for item in items:
-        pending.append(pool.submit(fn, item))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+def _chunks(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk]:
+    for i in range(0, len(sources.entries), CHUNK):
+        part = dataclasses.replace(sources, entries=sources.entries[i:i + CHUNK], violations=())
+        reused, ids = previous.reusable(part.entries) if previous else (None, set())
+        yield Chunk(part, frozenset(ids), reused)
+
+
+def _shippable(chunk: Chunk) -> Chunk:
+    return dataclasses.replace(chunk, reused=None)
+
+
+def _merge(chunk: Chunk, batch: Batch) -> Batch:
+    """New rows and reused rows, in article_id order."""
+    if chunk.reused is None or batch.violations:
+        return batch
+    parts = [t for t in (batch.table, chunk.reused) if t is not None]
+    table = pa.concat_tables(parts).sort_by("article_id").combine_chunks()
+    return Batch(table, batch.violations, batch.seen, chunk.reused.num_rows)
+
+

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     _sources_option(build_cmd)
     _annotations_option(build_cmd)
     build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
+    build_cmd.add_argument("--no-reuse", action="store_true",
+                           help="normalize every article again instead of reusing unchanged rows of the previous build")
     build_cmd.set_defaults(handler=_build)
     check = commands.add_parser("validate", help="check the sources (default) or a built release; writes nothing")
     check.add_argument("path", type=Path, nargs="?", default=None, help="a built release directory to check")
@@ -77,11 +79,14 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(_open(args), args.out, _Progress(), args.annotations, args.jobs)
+    result = build(_open(args), args.out, _Progress(), args.annotations, args.jobs,
+                   not args.no_reuse)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
         return INVALID
+    print(f"articles: {result.reused} reused from the previous build, "
+          f"{result.tables[0].rows - result.reused} normalized")
     for table in result.tables:
         print(f"{table.name}: {table.rows} rows")
     print(f"korea-deterrence {VERSION} written to {args.out}")
@@ -168,7 +173,12 @@ class _Progress:
         now = time.monotonic()
         if now - self.started > 2 and now - self.last >= 1:
             self.last = now
+            self.shown = True
             print(f"\r{count} articles", end="", file=sys.stderr, flush=True)
+
+    def __del__(self) -> None:
+        if getattr(self, "shown", False):
+            print(file=sys.stderr)
 
 
 if __name__ == "__main__":

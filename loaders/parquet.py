@@ -17,7 +17,7 @@ SHARD_ROWS = 100_000  # ~0.5 GB of news text before compression; HF suggests sha
 
 @dataclass(frozen=True)
 class Written:
-    """What a sharded write produced: file names (relative to the config directory), rows, Arrow bytes."""
+    """What a sharded write produced: file names (relative to the config directory), rows, uncompressed bytes."""
 
     files: tuple[str, ...]
     rows: int
@@ -32,11 +32,12 @@ def shard_name(split: str, index: int, total: int) -> str:
 class ShardWriter:
     """Writes Arrow tables into bounded shards; names them `-of-N` once N is known (on close)."""
 
-    def __init__(self, directory: Path, split: str, schema: pa.Schema, shard_rows: int = SHARD_ROWS) -> None:
-        self.directory, self.split, self.schema, self.shard_rows = directory, split, schema, shard_rows
+    def __init__(self, directory: Path, split: str, schema: pa.Schema, shard_rows: int | None = None) -> None:
+        self.directory, self.split, self.schema = directory, split, schema
+        self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
         self._writer: pq.ParquetWriter | None = None
-        self._in_shard = self.rows = self.nbytes = 0
+        self._in_shard = self.rows = 0
 
     def write(self, table: pa.Table) -> None:
         """Append rows (never writes an empty file: pyarrow's empty row group breaks `load_dataset`)."""
@@ -47,7 +48,7 @@ class ShardWriter:
             take = min(self.shard_rows - self._in_shard, table.num_rows - offset)
             part = table.slice(offset, take)
             self._writer.write_table(part, row_group_size=ROW_GROUP_ROWS)
-            self._in_shard, self.rows, self.nbytes = self._in_shard + take, self.rows + take, self.nbytes + part.nbytes
+            self._in_shard, self.rows = self._in_shard + take, self.rows + take
             offset += take
 
     def _open_next(self) -> None:
@@ -64,7 +65,13 @@ class ShardWriter:
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
         for part, name in zip(self._parts, names):
             os.replace(part, self.directory / name)
-        return Written(tuple(names), self.rows, self.nbytes)
+        return Written(tuple(names), self.rows, sum(_uncompressed(self.directory / n) for n in names))
+
+
+def _uncompressed(path: Path) -> int:
+    """Uncompressed size of a Parquet file's data: depends only on the file, unlike Arrow buffer sizes."""
+    meta = pq.ParquetFile(path).metadata
+    return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
 
 
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:

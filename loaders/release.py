@@ -19,6 +19,7 @@ from korea_deterrence.loaders.citation import citation_cff
 from korea_deterrence.loaders.croissant import croissant
 from korea_deterrence.loaders.batches import article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
+from korea_deterrence.loaders.reuse import PreviousArticles
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 
@@ -33,7 +34,7 @@ class ConfigTable:
     name: str
     schema: str
     rows: int
-    nbytes: int = 0  # size of the rows in Arrow memory, as HF's `num_bytes`
+    nbytes: int = 0  # uncompressed size of the Parquet data, reported as HF's `num_bytes`
     shards: tuple[str, ...] = ()  # file names under data/<name>/
 
     @property
@@ -52,10 +53,11 @@ class BuildResult:
     out: Path
     tables: list[ConfigTable] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    reused: int = 0  # articles whose rows came from the previous release instead of the normalizer
 
 
 def build(sources: Sources, out: Path, progress: Progress | None = None,
-          annotations: Path | None = None, jobs: int = 1) -> BuildResult:
+          annotations: Path | None = None, jobs: int = 1, reuse: bool = True) -> BuildResult:
     """Build the release from `sources` (and the annotations directory) into `out`.
 
     On any violation nothing is left behind.
@@ -65,7 +67,8 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        result.tables.append(_write_articles(tmp, sources, jobs, result.violations, progress))
+        previous = PreviousArticles.of(out) if reuse else None
+        result.tables.append(_write_articles(tmp, sources, jobs, previous, result, progress))
         if result.violations:
             return result
         root = annotations or packaged_annotations()
@@ -81,14 +84,15 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
     return result
 
 
-def _write_articles(root: Path, sources: Sources, jobs: int, violations: list[Violation],
-                    progress: Progress | None) -> ConfigTable:
-    """The articles config, normalized in `jobs` processes and written in bounded shards."""
+def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousArticles | None,
+                    result: BuildResult, progress: Progress | None) -> ConfigTable:
+    """The articles config, normalized in `jobs` processes (or reused) and written in bounded shards."""
     writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema)
     seen = 0
-    for batch in article_batches(sources, jobs):
-        violations += batch.violations
-        if batch.table is not None and not violations:
+    for batch in article_batches(sources, jobs, previous):
+        result.violations += batch.violations
+        result.reused += batch.reused
+        if batch.table is not None and not result.violations:
             writer.write(batch.table)
         seen += batch.seen
         if progress:

@@ -1,0 +1,79 @@
+"""Build mechanics for scale: job count, shards and incremental reuse never change the bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pytest
+
+from korea_deterrence.corpus import packaged_sources
+from korea_deterrence.corpus.sources import open_sources
+from korea_deterrence.loaders import batches, parquet
+from korea_deterrence.loaders.release import build
+
+
+def _sums(release: Path) -> str:
+    return (release / "SHA256SUMS").read_text()
+
+
+def _corpus_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "corpus"
+    shutil.copytree(packaged_sources() / "raw", copy / "raw")
+    shutil.copy(packaged_sources() / "sources.jsonl", copy / "sources.jsonl")
+    return copy
+
+
+def _add_article(corpus: Path, article_id: str, text: str) -> None:
+    data = text.encode("utf-8")
+    entry = json.loads((corpus / "sources.jsonl").read_text().splitlines()[0])
+    entry.update(article_id=article_id, raw_file=f"{article_id}.txt", size=len(data),
+                 sha256=hashlib.sha256(data).hexdigest())
+    (corpus / "raw" / f"{article_id}.txt").write_bytes(data)
+    with (corpus / "sources.jsonl").open("a") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def test_jobs_do_not_change_the_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batches, "CHUNK", 2)  # several chunks in flight across the pool
+    sources = open_sources(packaged_sources(), "corpus")
+    one = build(sources, tmp_path / "one", jobs=1)
+    two = build(sources, tmp_path / "two", jobs=2)
+    assert not one.violations and not two.violations
+    assert _sums(tmp_path / "one") == _sums(tmp_path / "two")
+
+
+def test_shards_are_bounded_named_per_hf_and_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet, "SHARD_ROWS", 2)
+    out = tmp_path / "rel"
+    assert not build(open_sources(packaged_sources(), "corpus"), out).violations
+    shards = sorted(p.name for p in (out / "data" / "articles").iterdir())
+    assert shards == [f"train-{i:05d}-of-00003.parquet" for i in range(3)]
+    ds = datasets.load_dataset(str(out), "articles", split="train")
+    assert ds["article_id"] == sorted(ds["article_id"]) and ds.num_rows == 5
+
+
+def test_adding_one_article_normalizes_only_that_article(tmp_path: Path) -> None:
+    corpus = _corpus_copy(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    first = build(open_sources(corpus, "c"), out)
+    assert first.reused == 0 and not first.violations
+    _add_article(corpus, "kd-900000", "A New Headline\nThe Pentagon said something. Seoul agreed.\n")
+    again = build(open_sources(corpus, "c"), out)
+    assert again.reused == 5 and again.tables[0].rows == 6
+    assert build(open_sources(corpus, "c"), fresh, reuse=False).reused == 0
+    assert _sums(out) == _sums(fresh)
+
+
+def test_changed_raw_bytes_or_provenance_are_not_reused(tmp_path: Path) -> None:
+    corpus = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
+    build(open_sources(corpus, "c"), out)
+    lines = (corpus / "sources.jsonl").read_text().splitlines()
+    changed = json.loads(lines[1])
+    changed["byline"] = {"value": "A Desk", "basis": "changed in a test to force re-normalization"}
+    (corpus / "sources.jsonl").write_text("\n".join([lines[0], json.dumps(changed), *lines[2:]]) + "\n")
+    assert build(open_sources(corpus, "c"), out).reused == 4
