@@ -8,11 +8,11 @@ from pathlib import Path
 from korea_deterrence.annotations.exports import MANIFEST
 
 
-def referenced_articles(exports_dir: Path) -> set[str]:
+def referenced_articles(exports_dir: Path | None) -> set[str]:
     """article_id of every task in every listed export that parses; errors are reported by the import."""
     found: set[str] = set()
-    manifest = exports_dir / MANIFEST
-    if not manifest.is_file():
+    manifest = exports_dir / MANIFEST if exports_dir else None
+    if manifest is None or not manifest.is_file():
         return found
     for line in manifest.read_text("utf-8").splitlines():
         try:

@@ -40,8 +40,10 @@ def packaged_annotations() -> Path:
     return Path(str(resources.files("korea_deterrence.annotations")))
 
 
-def load_annotations(root: Path, label: str, articles: Mapping[str, ArticleText]) -> AnnotationSet:
-    """Import every listed export of `root`, then adjudicate and measure agreement."""
+def load_annotations(root: Path | None, label: str, articles: Mapping[str, ArticleText]) -> AnnotationSet:
+    """Import every listed export of `root` (None: no annotations), then adjudicate and measure agreement."""
+    if root is None:
+        return AnnotationSet(agreement=agreement_table({}, {}, load_codebook().stance_targets))
     result = AnnotationSet()
     result.annotators, result.violations = _annotators(root, label)
     exports = open_exports(root / EXPORTS, f"{label}/{EXPORTS}", set(result.annotators))

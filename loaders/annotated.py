@@ -36,10 +36,10 @@ def annotated_texts(shards: list[Path], wanted: set[str]) -> dict[str, ArticleTe
     return texts
 
 
-def write_annotation_configs(root: Path, label: str, articles_parquet: list[Path],
+def write_annotation_configs(root: Path | None, label: str, articles_parquet: list[Path],
                              write: WriteConfig) -> AnnotationOutcome:
     """Import the annotations under `root` and write actors, mentions, claims, stance, raw_labels."""
-    texts = annotated_texts(articles_parquet, referenced_articles(root / EXPORTS))
+    texts = annotated_texts(articles_parquet, referenced_articles(root / EXPORTS if root else None))
     annotations = load_annotations(root, label, texts)
     if annotations.violations:
         return AnnotationOutcome(annotations, list(annotations.violations))
@@ -51,10 +51,10 @@ def write_annotation_configs(root: Path, label: str, articles_parquet: list[Path
     return AnnotationOutcome(annotations)
 
 
-def annotation_inputs(root: Path, annotations: AnnotationSet | None) -> dict[str, Any]:
+def annotation_inputs(root: Path | None, annotations: AnnotationSet | None) -> dict[str, Any]:
     """The manifest's `annotation` section: input checksums, counts, annotators, agreement."""
     names = ["codebook.json", "actors.jsonl", "annotators.jsonl", "adjudication.jsonl", "GUIDELINES.md"]
-    paths = [root / n for n in names] + sorted((root / EXPORTS).glob("*.json*"))
+    paths = [root / n for n in names] + sorted((root / EXPORTS).glob("*.json*")) if root else []
     inputs = [{"path": f"annotations/{p.relative_to(root).as_posix()}", "sha256": _sha256(p)}
               for p in paths if p.is_file()]
     return {"inputs": inputs, "codebook_version": load_codebook().version,
@@ -80,3 +80,17 @@ def annotation_summary(annotations: AnnotationSet) -> dict[str, Any]:
         "agreement": [{"layer": r.layer, "measure": r.measure, "value": None if r.value is None else round(r.value, 4),
                        "units": r.units, "note": r.note} for r in annotations.agreement],
     }
+
+
+def annotation_statement(manifest: dict[str, Any]) -> str:
+    """One truthful paragraph on how the annotation layers were produced, from the manifest's figures."""
+    section = manifest.get("annotation", {})
+    who = "; ".join(f"{aid} ({a['kind'].replace('_', ' ')}): {a['description']}"
+                    for aid, a in section.get("annotators", {}).items())
+    return (f"Annotation layers (mentions, claims, stance; per-annotator labels in raw_labels) follow "
+            f"annotations/GUIDELINES.md (codebook {section.get('codebook_version')}). "
+            f"{section.get('annotations', 0)} annotations from {section.get('exports', 0)} Label Studio export(s) "
+            f"were imported ({section.get('cancelled_annotations_excluded', 0)} cancelled ones excluded); gold labels "
+            f"are unanimous agreement of the annotators or an explicit recorded adjudication decision; "
+            f"{section.get('unresolved_items', 0)} items remained unresolved and are not in gold. "
+            f"Who produced them: {who or 'nobody yet'}. Agreement figures are in manifest.json and the card.")

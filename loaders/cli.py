@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from korea_deterrence.annotations.cli import add_commands as add_studio_commands
+from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
 from korea_deterrence.loaders.diff import diff_releases, render_json, render_text
 from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan
@@ -55,7 +56,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _annotations_option(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--annotations", type=Path, default=None,
-                     help="an annotations directory (exports/, adjudication.jsonl, annotators.jsonl; default: shipped)")
+                     help="an annotations directory (exports/, adjudication.jsonl, annotators.jsonl); default: the shipped "
+                          "annotations with the shipped corpus, none with --sources")
+
+
+def _annotations(args: argparse.Namespace) -> Path | None:
+    """--annotations; by default the shipped annotations with the shipped corpus, none with --sources."""
+    if args.annotations is not None:
+        return args.annotations
+    return None if args.sources else packaged_annotations()
 
 
 def _valid_articles(sources: Sources) -> list[Article]:
@@ -79,7 +88,7 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(_open(args), args.out, _Progress(), args.annotations, args.jobs,
+    result = build(_open(args), args.out, _Progress(), _annotations(args), args.jobs,
                    not args.no_reuse)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
@@ -97,7 +106,7 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     if args.path is not None:
         return _validate_release(args)
-    violations, count = validate_sources(_open(args), _Progress(), args.annotations)
+    violations, count = validate_sources(_open(args), _Progress(), _annotations(args))
     if args.format == "json":
         print(json.dumps({"articles": count, "violations": [_as_dict(v) for v in violations]}, indent=2))
     elif violations:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from korea_deterrence.loaders.citation import ABSTRACT, AUTHOR, KEYWORDS, RIGHTS, TITLE, bibtex
+from korea_deterrence.loaders.annotated import annotation_statement
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields
 from korea_deterrence.loaders.version import RELEASE_DATE
 
@@ -50,7 +51,7 @@ def croissant(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, 
         "isLiveDataset": False,
         "distribution": [node for t in present for node in _distribution(t, manifest)],
         "recordSet": [_record_set(t) for t in present],
-        **rai_fields(present),
+        **rai_fields(present, manifest),
     }
 
 
@@ -109,13 +110,11 @@ def _description(doc: FieldDoc) -> str:
     return text
 
 
-def rai_fields(tables: list[ConfigTable]) -> dict[str, Any]:
+def rai_fields(tables: list[ConfigTable], manifest: dict[str, Any]) -> dict[str, Any]:
     """The RAI extension's fields, stated as the datasheet states them; layers absent are called pending."""
-    layers = sorted(t.name for t in tables if t.name not in ("articles", "actors"))
-    annotation = (f"Annotation layers in this release: {', '.join(layers)}; see annotations/GUIDELINES.md."
-                  if layers else
-                  "No annotation layer is in this release: mentions, claims and stance annotation is pending. "
-                  "The only labels are block types and normalization edit kinds, assigned by rules in code.")
+    annotation = annotation_statement(manifest) if any(t.name == "claims" and t.rows for t in tables) else (
+        "No annotation layer is in this release: mentions, claims and stance annotation is pending. "
+        "The only labels are block types and normalization edit kinds, assigned by rules in code.")
     return {
         "rai:dataCollection": "News articles about the January 2026 US National Defense Strategy were received by "
         "the project as plain-text files (seed files received 2026-11-22) and are kept byte-exact in corpus/raw/, "
@@ -133,9 +132,11 @@ def rai_fields(tables: list[ConfigTable]) -> dict[str, Any]:
             "Rule-based block typing and sentence segmentation (see DATASHEET.md).",
         ],
         "rai:dataAnnotationProtocol": [annotation],
-        "rai:dataAnnotationPlatform": ["Label Studio (for annotation layers; none released before they exist)"],
+        "rai:dataAnnotationPlatform": ["Label Studio (labels entered through its API, exported as full JSON)"],
         "rai:machineAnnotationTools": ["Rule-based block typing, dateline parsing and sentence segmentation in "
-                                       "the korea_deterrence package (no machine-learned model)."],
+                                       "the korea_deterrence package (no machine-learned model)."] + [
+            f"{aid}: {a['description']}" for aid, a in manifest.get("annotation", {}).get("annotators", {}).items()
+            if a["kind"] == "language_model"],
         "rai:dataBiases": [
             "Not a sample of a defined population: the articles are those the project received; several appear "
             "to come from aggregator or re-publishing sites, and all are in English.",

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, Sources
-from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
@@ -71,7 +70,7 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         result.tables.append(_write_articles(tmp, sources, jobs, previous, result, progress))
         if result.violations:
             return result
-        root = annotations or packaged_annotations()
+        root = annotations
         outcome = write_annotation_configs(root, "annotations", [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations

@@ -182,6 +182,8 @@ def offset_violations(configs: list[Config]) -> list[Violation]:
             continue
         for number, row in enumerate(config.rows, start=1):
             text = texts.get(row["article_id"])
+            if row["start"] is None and row["end"] is None and row["text"] is None:
+                continue  # a row without a span (a per-annotator document stance)
             if text is not None and text[row["start"]:row["end"]] != row["text"]:
                 found.append(Violation(config.data_file, number, "/text", "release.offsets",
                                        f"{row['article_id']} text[{row['start']}:{row['end']}] is "
@@ -194,7 +196,9 @@ def foreign_key_violations(configs: list[Config], keys: tuple[ForeignKey, ...]) 
     by_name = {c.name: c for c in configs}
     found = []
     for fk in keys:
-        known = {r.get(fk.key) for r in by_name[fk.config].rows} if fk.config in by_name else set()
+        if fk.config not in by_name:
+            continue  # the referenced config is absent or unreadable: reported as such, not row by row
+        known = {r.get(fk.key) for r in by_name[fk.config].rows}
         for config in configs:
             if config.name == fk.config or not config.rows or fk.column not in config.rows[0]:
                 continue

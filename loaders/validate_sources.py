@@ -7,7 +7,7 @@ from typing import Callable
 
 from korea_deterrence.annotations.importer import ArticleText
 from korea_deterrence.annotations.referenced import referenced_articles
-from korea_deterrence.annotations.stage import EXPORTS, load_annotations, packaged_annotations
+from korea_deterrence.annotations.stage import EXPORTS, load_annotations
 from korea_deterrence.corpus import Sources, as_record, iter_articles
 from korea_deterrence.corpus.records import Article
 from korea_deterrence.schema import RecordValidator, Violation
@@ -20,8 +20,8 @@ def validate_sources(sources: Sources, progress: Callable[[int], None] | None = 
     violations = list(sources.violations)
     validator = RecordValidator("article", "article")
     valid = 0
-    root = annotations or packaged_annotations()
-    wanted, texts = referenced_articles(root / EXPORTS), {}
+    root = annotations
+    wanted, texts = referenced_articles(root / EXPORTS if root else None), {}
     for count, item in enumerate(iter_articles(sources), start=1):
         if isinstance(item, Violation):
             violations.append(item)

@@ -29,10 +29,17 @@ def test_file_objects_name_every_parquet_file_with_its_sha256(release: Path) -> 
     assert [r["name"] for r in doc["recordSet"]] == [name for name, c in counts.items() if c["train"]]
 
 
-def test_rai_fields_are_filled_and_say_annotation_is_pending(release: Path) -> None:
+def test_rai_fields_are_filled_and_say_who_annotated(release: Path) -> None:
     doc = json.loads((release / "croissant.json").read_text("utf-8"))
     for key in ("rai:dataCollection", "rai:dataPreprocessingProtocol", "rai:dataAnnotationProtocol",
                 "rai:dataLimitations", "rai:dataBiases", "rai:personalSensitiveInformation", "rai:dataUseCases"):
         assert doc[key], key
-    assert "pending" in doc["rai:dataAnnotationProtocol"][0]
+    annotators = json.loads((release / "manifest.json").read_text("utf-8"))["annotation"]["annotators"]
+    protocol = doc["rai:dataAnnotationProtocol"][0]
+    if not annotators:
+        assert "pending" in protocol
+    for annotator_id, annotator in annotators.items():
+        assert f"{annotator_id} ({annotator['kind'].replace('_', ' ')})" in protocol
+        if annotator["kind"] == "language_model":
+            assert any(t.startswith(annotator_id) for t in doc["rai:machineAnnotationTools"])
     assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.0"
