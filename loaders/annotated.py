@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -77,6 +78,11 @@ def annotation_summary(annotations: AnnotationSet) -> dict[str, Any]:
         "unresolved_items": len(annotations.unresolved),
         "annotators": {a.annotator_id: {"kind": a.kind, "description": a.description}
                        for a in sorted(annotations.annotators.values(), key=lambda a: a.annotator_id)},
+        "guideline_versions": {
+            "annotation": sorted({x.source.guideline_version for x in imported.mentions + imported.claims + imported.stances}),
+            "adjudication": sorted({g.decision.guideline_version for g in annotations.gold if g.decision}),
+        },
+        "distributions": label_distributions(annotations),
         "agreement": [{"layer": r.layer, "measure": r.measure, "value": None if r.value is None else round(r.value, 4),
                        "units": r.units, "note": r.note} for r in annotations.agreement],
     }
@@ -87,10 +93,35 @@ def annotation_statement(manifest: dict[str, Any]) -> str:
     section = manifest.get("annotation", {})
     who = "; ".join(f"{aid} ({a['kind'].replace('_', ' ')}): {a['description']}"
                     for aid, a in section.get("annotators", {}).items())
-    return (f"Annotation layers (mentions, claims, stance; per-annotator labels in raw_labels) follow "
-            f"annotations/GUIDELINES.md (codebook {section.get('codebook_version')}). "
+    versions = section.get("guideline_versions", {})
+    return (f"Annotation layers (mentions, claims, stance; per-annotator labels in raw_labels) were made in "
+            f"Label Studio under annotations/GUIDELINES.md version(s) {', '.join(versions.get('annotation', [])) or '-'} "
+            f"and adjudicated under version(s) {', '.join(versions.get('adjudication', [])) or '-'} "
+            f"(current codebook {section.get('codebook_version')}). "
             f"{section.get('annotations', 0)} annotations from {section.get('exports', 0)} Label Studio export(s) "
             f"were imported ({section.get('cancelled_annotations_excluded', 0)} cancelled ones excluded); gold labels "
             f"are unanimous agreement of the annotators or an explicit recorded adjudication decision; "
             f"{section.get('unresolved_items', 0)} items remained unresolved and are not in gold. "
-            f"Who produced them: {who or 'nobody yet'}. Agreement figures are in manifest.json and the card.")
+            f"Who produced them: {who or 'nobody yet'}")
+
+
+def label_distributions(annotations: AnnotationSet) -> dict[str, dict[str, int]]:
+    """Counts of every gold label, by layer and field (sorted, so the manifest is deterministic)."""
+    counts: dict[str, Counter[str]] = {}
+    for g in annotations.gold:
+        for field_name, label in _labels_of(g.item.kind, g.item.key, g.value):
+            counts.setdefault(field_name, Counter())[label] += 1
+    return {k: dict(sorted(v.items())) for k, v in sorted(counts.items())}
+
+
+def _labels_of(kind: str, key: str, value: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    if kind == "stance":
+        yield f"stance.{key.rsplit(':', 1)[1]}", value["label"]
+    elif kind == "mention":
+        yield "mentions.mention_type", value["mention_type"]
+    else:
+        yield "claims.claim_type", value["claim_type"]
+        yield "claims.checkworthiness", value["checkworthiness"]
+        yield "claims.claimer", "outlet" if value["claimer"] is None else "actor"
+        yield "claims.clustered", "yes" if value["cluster_id"] else "no"
+        yield from ((f"claims.stance.{t}", label) for t, label in value["stance"].items())

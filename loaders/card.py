@@ -10,6 +10,7 @@ import yaml
 
 from korea_deterrence.loaders.citation import bibtex
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
+from korea_deterrence.loaders.annotated import annotation_statement
 from korea_deterrence.schema import features_from_schema, load_schema
 
 if TYPE_CHECKING:
@@ -60,7 +61,27 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
     counts = "\n".join(f"| `{t.name}` | {t.rows} | `{manifest['schemas'].get(t.name, '')}` |" for t in tables)
     return f"---\n{header}---\n\n" + _PROSE.format(
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
-        fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]))
+        fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
+        annotation=annotation_section(manifest))
+
+
+def annotation_section(manifest: dict[str, Any]) -> str:
+    """How the labels were made, agreement and label distributions, from the manifest's figures."""
+    section = manifest.get("annotation", {})
+    if not section.get("annotators"):
+        return "No annotation layer is in this release yet.\n"
+    agreement = "\n".join(
+        f"| {r['layer']} | {r['measure']} | {'n/a' if r['value'] is None else format(r['value'], '.3f')} | {r['units']} |"
+        for r in section["agreement"])
+    distributions = "\n".join(
+        f"- `{name}`: " + ", ".join(f"{label} {count}" for label, count in counts.items())
+        for name, counts in section.get("distributions", {}).items())
+    return (f"{annotation_statement(manifest)}\n\nLabel definitions: `annotations/GUIDELINES.md` "
+            f"(codebook {section['codebook_version']}) in the source repository.\n\n"
+            "Agreement between annotators (computed on the per-annotator labels before adjudication; "
+            "alpha: Krippendorff's alpha, nominal, over units both annotators labeled; span F1: exact offsets or any "
+            "overlap):\n\n| layer | measure | value | units |\n|---|---|---|---|\n"
+            f"{agreement}\n\nGold label counts:\n\n{distributions}\n")
 
 
 def config_section(table: ConfigTable) -> str:
@@ -107,6 +128,9 @@ Offsets are Unicode code points into `text`, end-exclusive: `text[start:end]` is
 ClassLabel fields hold ids; `features["blocks"].feature["kind"].names` gives their names.
 `SHA256SUMS` lists every file of the release; `kdc validate PATH` checks a copy against it.
 
+## Annotation
+
+{annotation}
 ## Fields
 
 The tables below are generated from the JSON Schemas named in `manifest.json`.
