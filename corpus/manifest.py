@@ -28,6 +28,7 @@ def read_manifest(path: Path, label: str) -> Manifest:
     violations: list[Violation] = []
     seen: dict[str, int] = {}
     mentioned: set[str] = set()
+    facts_seen: dict[tuple[Any, str], Fact] = {}
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         record, problem = _parse(line, label, number)
         found = [problem] if problem else validator.violations(record, label, number)
@@ -36,7 +37,7 @@ def read_manifest(path: Path, label: str) -> Manifest:
             mentioned.add(record["raw_file"])
         if found:
             continue
-        entry = _entry(record, number)
+        entry = _entry(record, number, facts_seen)
         if entry.article_id in seen:
             violations.append(Violation(label, number, "/article_id", "manifest.duplicate-id",
                                         f"article_id {entry.article_id!r} already used on line {seen[entry.article_id]}"))
@@ -59,7 +60,11 @@ def _parse(line: str, label: str, number: int) -> tuple[Any, Violation | None]:
     return record, None
 
 
-def _entry(record: dict[str, Any], number: int) -> SourceEntry:
-    facts = {name: Fact(**record[name]) for name in FACT_FIELDS}
+def _entry(record: dict[str, Any], number: int, facts_seen: dict[tuple[Any, str], Fact]) -> SourceEntry:
+    """An entry; equal provenance facts are shared between entries, so memory grows slowly with N."""
+    facts = {}
+    for name in FACT_FIELDS:
+        key = (record[name]["value"], record[name]["basis"])
+        facts[name] = facts_seen.get(key) or facts_seen.setdefault(key, Fact(*key))
     return SourceEntry(record["article_id"], record["raw_file"], record["sha256"], record["size"],
                        line=number, **facts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import cache
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -113,8 +114,17 @@ class Article:
 
 def as_record(obj: Any) -> Any:
     """A JSON-ready dict (lists for tuples) of a record, fields in declaration order."""
-    if dataclasses.is_dataclass(obj):
-        return {f.name: as_record(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "line"}
+    names = _field_names(type(obj))
+    if names is not None:
+        return {name: as_record(getattr(obj, name)) for name in names}
     if isinstance(obj, (tuple, list)):
         return [as_record(x) for x in obj]
     return obj
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """Record field names of a dataclass type (None for other types); `line` is bookkeeping, not data."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "line")

@@ -11,7 +11,7 @@ from typing import Iterator
 import pyarrow as pa
 from datasets import Features
 
-from korea_deterrence.corpus import Article, Sources, as_record, iter_articles
+from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
@@ -45,11 +45,11 @@ class Chunk:
 
 def normalize_chunk(chunk: Chunk) -> Batch:
     """Verify every raw file of the chunk; normalize and encode those not reused."""
-    articles, violations = [], []
+    articles: list[Article] = []
+    violations: list[Violation] = []
     for item in iter_articles(chunk.sources, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
-    rows = [as_record(a) for a in articles if isinstance(a, Article)]
-    table = encode(rows, article_features()) if rows else None
+    table = encode(articles, article_features()) if articles else None
     return Batch(table, violations, len(chunk.sources.entries))
 
 

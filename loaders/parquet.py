@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -82,39 +83,42 @@ def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory:
     return writer.close()
 
 
-def encode(batch: list[dict[str, Any]], features: Features) -> pa.Table:
-    """An Arrow table of rows, labels encoded as ClassLabel ids."""
-    encoders = {name: _encoder(feature) for name, feature in features.items()}
-    columns = {name: [enc(row[name]) for row in batch] for name, enc in encoders.items()}
-    return pa.Table.from_pydict(columns, schema=features.arrow_schema)
+def encode(records: list[Any], features: Features) -> pa.Table:
+    """An Arrow table of records (dataclass objects or JSON-ready dicts), built column by column.
+
+    ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included).
+    """
+    schema = features.arrow_schema
+    columns = [_array(_field(records, name), feature, schema.field(name).type) for name, feature in features.items()]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _encoder(feature: Any) -> Callable[[Any], Any]:
-    """A function turning a JSON value into its Arrow-ready form (ClassLabel names -> ids)."""
-    if not _has_labels(feature):
-        return _identity
+def _field(values: list[Any], name: str) -> list[Any]:
+    if not values:
+        return []
+    getter = operator.itemgetter(name) if isinstance(values[0], dict) else operator.attrgetter(name)
+    return [None if v is None else getter(v) for v in values]
+
+
+def _array(values: list[Any], feature: Any, arrow_type: pa.DataType) -> pa.Array:
+    """One Arrow array of `arrow_type` from Python values of `feature`."""
     if isinstance(feature, ClassLabel):
         ids = {name: i for i, name in enumerate(feature.names)}
-        return lambda v: None if v is None else ids[v]
+        return pa.array([None if v is None else ids[v] for v in values], arrow_type)
     if isinstance(feature, List):
-        inner = _encoder(feature.feature)
-        return lambda v: None if v is None else [inner(x) for x in v]
+        offsets, flat, nulls = [0], [], []
+        for v in values:
+            nulls.append(v is None)
+            flat.extend(v or ())
+            offsets.append(len(flat))
+        child = _array(flat, feature.feature, arrow_type.value_type)
+        mask = pa.array(nulls) if any(nulls) else None
+        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), child, type=arrow_type, mask=mask)
     if isinstance(feature, dict):
-        fields = {k: _encoder(f) for k, f in feature.items()}
-        return lambda v: None if v is None else {k: enc(v[k]) for k, enc in fields.items()}
-    return _identity
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _has_labels(feature: Any) -> bool:
-    if isinstance(feature, ClassLabel):
-        return True
-    if isinstance(feature, List):
-        return _has_labels(feature.feature)
-    return isinstance(feature, dict) and any(_has_labels(f) for f in feature.values())
+        children = [_array(_field(values, name), sub, arrow_type.field(name).type) for name, sub in feature.items()]
+        mask = pa.array([v is None for v in values]) if any(v is None for v in values) else None
+        return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
+    return pa.array(values, arrow_type)
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
