@@ -102,7 +102,14 @@ def annotation_statement(manifest: dict[str, Any]) -> str:
             f"were imported ({section.get('cancelled_annotations_excluded', 0)} cancelled ones excluded); gold labels "
             f"are unanimous agreement of the annotators or an explicit recorded adjudication decision; "
             f"{section.get('unresolved_items', 0)} items remained unresolved and are not in gold. "
-            f"Who produced them: {who or 'nobody yet'}")
+            f"Who produced them: {who or 'nobody yet'}.{_made_by_people(section)}")
+
+
+def _made_by_people(section: dict[str, Any]) -> str:
+    kinds = {a["kind"] for a in section.get("annotators", {}).values()}
+    if kinds and "human" not in kinds:
+        return " No label or adjudication decision in this release was made by a person."
+    return ""
 
 
 def label_distributions(annotations: AnnotationSet) -> dict[str, dict[str, int]]:
