@@ -12,6 +12,7 @@ import pyarrow as pa
 from datasets import Features
 
 from korea_deterrence.corpus import Article, Sources, iter_articles
+from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
@@ -50,6 +51,12 @@ def normalize_chunk(chunk: Chunk) -> Batch:
     for item in iter_articles(chunk.sources, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
     table = encode(articles, article_features()) if articles else None
+    flagged = flagged_rows(table) if table is not None else []
+    if flagged:
+        labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in chunk.sources.entries}
+        violations += explain(articles, flagged, labels) or [
+            Violation(labels[articles[r].article_id], 0, "", "article.offsets", "flagged by the bulk checks")
+            for r in flagged]
     return Batch(table, violations, len(chunk.sources.entries))
 
 
