@@ -11,6 +11,7 @@ from korea_deterrence.annotations.codebook import Actor, Codebook
 from korea_deterrence.annotations.items import Item
 from korea_deterrence.annotations.reader import CLUSTER_ID
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.schema.jsonl import read_jsonl
 
 _VALUE_KEYS = {
     "stance": {"label"},
@@ -49,13 +50,11 @@ def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, D
     validator = RecordValidator("decision", "adjudication")
     decisions: dict[str, Decision] = {}
     found: list[Violation] = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            found.append(Violation(label, number, "", "adjudication.invalid-value", f"not JSON: {err.msg}"))
+    for item in read_jsonl(path, label, validator, "adjudication.invalid-value"):
+        record, number, problems = item.record, item.number, item.violations
+        if record is None:
+            found += problems
             continue
-        problems = validator.violations(record, label, number)
         if not problems and record["adjudicator"] not in known:
             problems.append(Violation(label, number, "/adjudicator", "adjudication.unknown-adjudicator",
                                       f"{record['adjudicator']!r} is not in annotations/annotators.jsonl"))

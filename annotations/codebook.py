@@ -61,12 +61,6 @@ class Annotator:
     description: str
 
 
-def read_annotators(text: str) -> dict[str, Annotator]:
-    """Annotators of an annotators.jsonl text, by id."""
-    records = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return {r["annotator_id"]: Annotator(**r) for r in records}
-
-
 def registry_violations() -> list[Violation]:
     """Schema and cross-record violations of the shipped registry (ids unique and sorted, aliases unique)."""
     label = "annotations/actors.jsonl"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from korea_deterrence.annotations.records import ExportEntry
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.schema.jsonl import read_jsonl
 
 MANIFEST = "MANIFEST.jsonl"
 
@@ -42,14 +43,9 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
         return Exports(root, label, (), tuple(_unlisted(root, label, set())))
     validator = RecordValidator("export", "export.manifest")
     entries, found = [], []
-    for number, line in enumerate((root / MANIFEST).read_text("utf-8").splitlines(), start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            found.append(Violation(manifest_label, number, "", "export.manifest.invalid-value", f"not JSON: {err.msg}"))
-            continue
-        problems = validator.violations(record, manifest_label, number)
-        if not isinstance(record, dict):
+    for item in read_jsonl(root / MANIFEST, manifest_label, validator, "export.manifest.invalid-value"):
+        record, number, problems = item.record, item.number, item.violations
+        if record is None:
             found += problems
             continue
         problems += [Violation(manifest_label, number, f"/annotators/{uid}", "export.unknown-annotator",

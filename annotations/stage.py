@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -10,11 +9,12 @@ from typing import Mapping
 
 from korea_deterrence.annotations.adjudicate import Gold, adjudicate, read_decisions
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
-from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry, read_annotators
+from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry
 from korea_deterrence.annotations.exports import open_exports
 from korea_deterrence.annotations.importer import ArticleText, ImportResult, import_export
 from korea_deterrence.annotations.items import group_items
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.schema.jsonl import read_jsonl
 
 ADJUDICATION = "adjudication.jsonl"
 ANNOTATORS = "annotators.jsonl"
@@ -90,15 +90,9 @@ def _annotators(root: Path, label: str) -> tuple[dict[str, Annotator], list[Viol
     if not path.is_file():
         return {}, []
     validator = RecordValidator("annotator", "annotators")
-    valid, problems = [], []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        try:
-            found = validator.violations(json.loads(line), f"{label}/{ANNOTATORS}", n)
-        except json.JSONDecodeError as err:
-            found = [Violation(f"{label}/{ANNOTATORS}", n, "", "annotators.invalid-value", f"not JSON: {err.msg}")]
-        problems += found
-        valid += [] if found else [line]
-    return read_annotators("\n".join(valid)), problems
+    lines = list(read_jsonl(path, f"{label}/{ANNOTATORS}", validator, "annotators.invalid-value"))
+    valid = [Annotator(**line.record) for line in lines if line.record is not None and not line.violations]
+    return {a.annotator_id: a for a in valid}, [v for line in lines for v in line.violations]
 
 
 def _merge(total: ImportResult, one: ImportResult) -> None:

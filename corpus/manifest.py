@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.schema.jsonl import read_jsonl
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +29,10 @@ def read_manifest(path: Path, label: str) -> Manifest:
     seen: dict[str, int] = {}
     mentioned: set[str] = set()
     facts_seen: dict[tuple[Any, str], Fact] = {}
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        record, problem = _parse(line, label, number)
-        found = [problem] if problem else validator.violations(record, label, number)
+    for line in read_jsonl(path, label, validator, "manifest.json"):
+        record, number, found = line.record, line.number, line.violations
         violations.extend(found)
-        if isinstance(record, dict) and isinstance(record.get("raw_file"), str):
+        if record is not None and isinstance(record.get("raw_file"), str):
             mentioned.add(record["raw_file"])
         if found:
             continue
@@ -46,18 +45,6 @@ def read_manifest(path: Path, label: str) -> Manifest:
         entries.append(entry)
     complete = not any(v.rule == "manifest.json" for v in violations)
     return Manifest(entries, violations, mentioned, complete)
-
-
-def _parse(line: str, label: str, number: int) -> tuple[Any, Violation | None]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        return None, Violation(label, number, "", "manifest.json",
-                               f"expected one JSON object per line: {err.msg} at column {err.colno}")
-    if not isinstance(record, dict):
-        return None, Violation(label, number, "", "manifest.json",
-                               f"expected a JSON object, got {type(record).__name__}")
-    return record, None
 
 
 def _entry(record: dict[str, Any], number: int, facts_seen: dict[tuple[Any, str], Fact]) -> SourceEntry:

@@ -107,12 +107,17 @@ def _validate(args: argparse.Namespace) -> int:
     if args.path is not None:
         return _validate_release(args)
     violations, count = validate_sources(_open(args), _Progress(), _annotations(args))
-    if args.format == "json":
-        print(json.dumps({"articles": count, "violations": [_as_dict(v) for v in violations]}, indent=2))
+    return _report(violations, args.format, {"articles": count}, f"{count} articles valid")
+
+
+def _report(violations: list[Violation], fmt: str, summary: dict[str, object], ok: str) -> int:
+    """Print a validation result (text or JSON) and return the exit code."""
+    if fmt == "json":
+        print(json.dumps({**summary, "violations": [_as_dict(v) for v in violations]}, indent=2))
     elif violations:
         print(render(violations), file=sys.stderr)
     else:
-        print(f"{count} articles valid")
+        print(ok)
     return INVALID if violations else OK
 
 
@@ -136,13 +141,7 @@ def _validate_release(args: argparse.Namespace) -> int:
         print("kdc validate: give a release PATH or --sources, not both", file=sys.stderr)
         return USAGE
     violations = validate_release(args.path)
-    if args.format == "json":
-        print(json.dumps({"release": str(args.path), "violations": [_as_dict(v) for v in violations]}, indent=2))
-    elif violations:
-        print(render(violations), file=sys.stderr)
-    else:
-        print(f"release {args.path} valid")
-    return INVALID if violations else OK
+    return _report(violations, args.format, {"release": str(args.path)}, f"release {args.path} valid")
 
 
 def _diff(args: argparse.Namespace) -> int:

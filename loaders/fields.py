@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from korea_deterrence.schema import load_schema
+from korea_deterrence.schema.features import node_type
 from korea_deterrence.schema.load import registry
 
 _SCALARS = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
@@ -66,11 +67,11 @@ def _properties(node: dict[str, Any], root: dict[str, Any]) -> tuple[FieldDoc, .
 
 def _field(name: str, node: dict[str, Any], root: dict[str, Any]) -> FieldDoc:
     node, root, description = _resolve(node, root)
-    repeated = _type(node) == "array"
+    repeated = node_type(node) == "array"
     if repeated:
         node, root, inner = _resolve(node["items"], root)
         description = description or inner
-    kind = _type(node)
+    kind = node_type(node)
     if kind == "object":
         return FieldDoc(name, "struct", description, repeated, sub=_properties(node, root))
     if "enum" in node:
@@ -79,11 +80,3 @@ def _field(name: str, node: dict[str, Any], root: dict[str, Any]) -> FieldDoc:
     return FieldDoc(name, _SCALARS[kind], description, repeated)
 
 
-def _type(node: dict[str, Any]) -> str:
-    if "enum" in node and "type" not in node:
-        return "string"
-    kinds = node.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else [k for k in kinds or [] if k != "null"]
-    if len(kinds) != 1:
-        raise ValueError(f"cannot document a field of type {node.get('type')!r}")
-    return kinds[0]

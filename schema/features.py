@@ -38,7 +38,8 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any]
     return _resolve(target["$defs"][fragment.removeprefix("/$defs/")], target)
 
 
-def _type(node: dict[str, Any]) -> str:
+def node_type(node: dict[str, Any]) -> str:
+    """The single non-null JSON type of a schema node (an enum without type is a string)."""
     if "enum" in node and "type" not in node:
         return "string"
     kinds = node.get("type")
@@ -55,7 +56,7 @@ def _object(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 def _feature(node: dict[str, Any], root: dict[str, Any]) -> Any:
     node, root = _resolve(node, root)
-    kind = _type(node)
+    kind = node_type(node)
     if kind == "object":
         return _object(node, root)
     if kind == "array":

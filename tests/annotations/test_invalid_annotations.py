@@ -59,7 +59,7 @@ EXPECTED: dict[str, tuple[list[tuple[str, int, str, str]], str]] = {
     "adjudication.unknown-adjudicator": ([(ADJ, 1, "/adjudicator", "adjudication.unknown-adjudicator")], "'adj-zzz'"),
     "adjudication.invalid-value--keys": ([(ADJ, 1, "/value", "adjudication.invalid-value")], "exactly the keys ['label']"),
     "adjudication.invalid-value--label": ([(ADJ, 1, "/value", "adjudication.invalid-value")], "label of the accepted"),
-    "adjudication.invalid-value--not-json": ([(ADJ, 1, "", "adjudication.invalid-value")], "not JSON"),
+    "adjudication.invalid-value--not-json": ([(ADJ, 1, "", "adjudication.invalid-value")], "expected one JSON object per line"),
     "adjudication.missing-field": ([(ADJ, 1, "", "adjudication.missing-field")], "'reason'"),
     "adjudication.unknown-field": ([(ADJ, 1, "", "adjudication.unknown-field")], "'confidence'"),
     "annotators.invalid-value": ([(ANN, 4, "/kind", "annotators.invalid-value")], "'robot'"),

@@ -1,0 +1,36 @@
+"""JSON Lines inputs (manifests, registries, decisions): one object per line, each checked by a schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from korea_deterrence.schema.validate import RecordValidator
+from korea_deterrence.schema.violations import Violation
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """One line: its 1-based number, the object (None when unreadable) and its violations."""
+
+    number: int
+    record: dict[str, Any] | None
+    violations: list[Violation]
+
+
+def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:
+    """Every line of `path`, parsed and schema-checked; `json_rule` names an unreadable line's rule."""
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield JsonLine(number, None, [Violation(label, number, "", json_rule,
+                                                    f"expected one JSON object per line: {err.msg} at column {err.colno}")])
+            continue
+        if not isinstance(record, dict):
+            yield JsonLine(number, None, [Violation(label, number, "", json_rule,
+                                                    f"expected a JSON object, got {type(record).__name__}")])
+            continue
+        yield JsonLine(number, record, validator.violations(record, label, number))
