@@ -70,13 +70,12 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         result.tables.append(_write_articles(tmp, sources, jobs, previous, result, progress))
         if result.violations:
             return result
-        root = annotations
-        outcome = write_annotation_configs(root, "annotations", [tmp / f for f in result.tables[0].data_files],
+        outcome = write_annotation_configs(annotations, "annotations", [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
         if result.violations:
             return result
-        _write_metadata(tmp, sources, result.tables, annotation_inputs(root, outcome.annotations))
+        _write_metadata(tmp, sources, result.tables, annotation_inputs(annotations, outcome.annotations))
         _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-import pytest
+# before anything imports `datasets` or `huggingface_hub`, which read these once at import time
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_DATASETS_CACHE"] = tempfile.mkdtemp(prefix="kdc-hf-cache-")
 
-from korea_deterrence.corpus import packaged_sources
+import datasets  # noqa: E402
+import pytest  # noqa: E402
+
+from korea_deterrence.corpus import packaged_sources  # noqa: E402
 
 TESTS = Path(__file__).parent
 CORPUS_FIXTURES = TESTS / "corpus" / "fixtures"
@@ -15,9 +23,9 @@ CORPUS_FIXTURES = TESTS / "corpus" / "fixtures"
 @pytest.fixture(autouse=True)
 def _offline_hub(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test may reach a hub, and every test gets a fresh datasets cache."""
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path_factory.mktemp("hf-cache")))
+    cache = str(tmp_path_factory.mktemp("hf-cache"))
+    monkeypatch.setenv("HF_DATASETS_CACHE", cache)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", cache)
 
 
 @pytest.fixture(scope="session")
