@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from korea_deterrence.corpus.blocks import classify, parse_dateline, remove_boilerplate
 from korea_deterrence.corpus.normalize import normalize_characters
 from korea_deterrence.corpus.records import Article, Block, Dateline, Provenance, Sentence, SourceEntry
 from korea_deterrence.corpus.sentences import split_sentences
-from korea_deterrence.corpus.sources import RAW, Sources, read_raw
+from korea_deterrence.corpus.sources import Sources, read_raw
 from korea_deterrence.corpus.textmap import EditedText
 from korea_deterrence.schema import Violation
 
@@ -39,14 +39,13 @@ def _sentences(text: str, blocks: list[Block]) -> Iterator[Sentence]:
             yield Sentence(start, end, index)
 
 
-def iter_articles(sources: Sources, skip_normalizing: frozenset[str] = frozenset()) -> Iterator[Article | Violation]:
-    """Articles in article_id order; a raw file that fails a check yields its violations instead.
-
-    Entries in `skip_normalizing` (reused from a previous build) are verified but yield nothing.
+def iter_articles(sources: Sources, entries: Iterable[SourceEntry] | None = None,
+                  skip_normalizing: frozenset[str] = frozenset()) -> Iterator[Article | Violation]:
+    """Articles in article_id order (of all entries, or of `entries`); a raw file that fails a check
+    yields its violations instead. Entries in `skip_normalizing` (reused from a previous build) are
+    verified but yield nothing.
     """
-    for entry in sources.entries:
-        if not (sources.root / RAW / entry.raw_file).is_file():
-            continue  # reported as raw.missing by open_sources
+    for entry in sources.entries() if entries is None else entries:
         raw, problem = read_raw(sources, entry)
         if problem:
             yield problem

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
-from korea_deterrence.corpus.manifest import Manifest, read_manifest
+from korea_deterrence.corpus.manifest import ManifestScan, iter_manifest, scan_manifest
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.schema import Violation
 
@@ -17,12 +19,12 @@ RAW = "raw"
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """A verified listing of a source directory: entries sorted by article_id."""
+    """A checked source directory. Entries are streamed from the manifest, in article_id order."""
 
     root: Path
     label: str  # how the directory is named in messages
-    entries: tuple[SourceEntry, ...]
     violations: tuple[Violation, ...]
+    scan: ManifestScan | None = None  # None when the manifest is missing
 
     @property
     def manifest_label(self) -> str:
@@ -31,6 +33,16 @@ class Sources:
     def raw_label(self, name: str) -> str:
         return f"{self.label}/{RAW}/{name}"
 
+    def entries(self) -> Iterator[SourceEntry]:
+        """The valid entries, in article_id order (a second, streaming read of the manifest)."""
+        if self.scan is not None:
+            yield from iter_manifest(self.root / MANIFEST, self.scan, self.manifest_label)
+
+    @property
+    def count(self) -> int:
+        """Number of valid entries."""
+        return self.scan.entries if self.scan else 0
+
 
 def packaged_sources() -> Path:
     """The corpus shipped with this package."""
@@ -38,35 +50,19 @@ def packaged_sources() -> Path:
 
 
 def open_sources(root: Path, label: str | None = None) -> Sources:
-    """Read the manifest and check it against the raw files present (contents are not read)."""
+    """Check the manifest against itself and the raw files present (contents are not read)."""
     label = label or str(root)
     manifest_label = f"{label}/{MANIFEST}"
     if not (root / MANIFEST).is_file():
         missing = Violation(manifest_label, 0, "", "manifest.json", "the sources manifest does not exist")
-        return Sources(root, label, (), (missing,))
-    manifest = read_manifest(root / MANIFEST, manifest_label)
-    entries, violations = manifest.entries, manifest.violations
-    violations += _listing_violations(manifest, root / RAW, label)
-    entries.sort(key=lambda e: e.article_id)
-    return Sources(root, label, tuple(entries), tuple(violations))
-
-
-def _listing_violations(manifest: Manifest, raw_dir: Path, label: str) -> list[Violation]:
-    """Missing and unlisted raw files (unlisted only when every manifest line was readable), duplicates."""
-    present = {p.name for p in raw_dir.iterdir() if p.is_file()} if raw_dir.is_dir() else set()
-    where = f"{label}/{MANIFEST}"
-    found = [Violation(where, e.line, "/raw_file", "raw.missing", f"raw file {RAW}/{e.raw_file} does not exist")
-             for e in manifest.entries if e.raw_file not in present]
-    unlisted = sorted(present - manifest.mentioned) if manifest.complete else []
-    found += [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
-              for name in unlisted]
-    first: dict[str, SourceEntry] = {}
-    for e in manifest.entries:
-        if e.sha256 in first:
-            found.append(Violation(where, e.line, "/sha256", "raw.duplicate",
-                                   f"same raw bytes as {first[e.sha256].article_id} (line {first[e.sha256].line})"))
-        first.setdefault(e.sha256, e)
-    return found
+        return Sources(root, label, (missing,))
+    raw_dir = root / RAW
+    present = {p.name for p in os.scandir(raw_dir) if p.is_file()} if raw_dir.is_dir() else set()
+    scan = scan_manifest(root / MANIFEST, manifest_label, present, RAW)
+    unlisted = sorted(present - scan.mentioned) if scan.complete else []
+    found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
+             for name in unlisted]
+    return Sources(root, label, tuple(scan.violations + found), scan)
 
 
 def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violation | None]:

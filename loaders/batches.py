@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
+from itertools import islice
+from multiprocessing import get_context
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
 from typing import Iterator
@@ -11,7 +13,7 @@ from typing import Iterator
 import pyarrow as pa
 from datasets import Features
 
-from korea_deterrence.corpus import Article, Sources, iter_articles
+from korea_deterrence.corpus import Article, SourceEntry, Sources, iter_articles
 from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles
@@ -39,7 +41,8 @@ def article_features() -> Features:
 class Chunk:
     """Entries to normalize, and entries whose previous rows are reused (only verified here)."""
 
-    sources: Sources
+    sources: Sources  # without its manifest scan: only root and label travel to workers
+    entries: tuple[SourceEntry, ...]
     reused_ids: frozenset[str] = frozenset()
     reused: pa.Table | None = None  # stays in the parent process; never sent to a worker
 
@@ -48,16 +51,16 @@ def normalize_chunk(chunk: Chunk) -> Batch:
     """Verify every raw file of the chunk; normalize and encode those not reused."""
     articles: list[Article] = []
     violations: list[Violation] = []
-    for item in iter_articles(chunk.sources, skip_normalizing=chunk.reused_ids):
+    for item in iter_articles(chunk.sources, chunk.entries, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
     table = encode(articles, article_features()) if articles else None
     flagged = flagged_rows(table) if table is not None else []
     if flagged:
-        labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in chunk.sources.entries}
+        labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in chunk.entries}
         violations += explain(articles, flagged, labels) or [
             Violation(labels[articles[r].article_id], 0, "", "article.offsets", "flagged by the bulk checks")
             for r in flagged]
-    return Batch(table, violations, len(chunk.sources.entries))
+    return Batch(table, violations, len(chunk.entries))
 
 
 def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None) -> Iterator[Batch]:
@@ -66,7 +69,8 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
     if jobs <= 1:
         yield from (_merge(c, normalize_chunk(_shippable(c))) for c in chunks)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # forkserver: workers do not inherit (and copy-on-write) the parent's heap, so memory stays flat
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver")) as pool:
         pending: deque[tuple[Chunk, Future[Batch]]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(normalize_chunk, _shippable(chunk))))
@@ -79,10 +83,11 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
 
 
 def _chunks(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk]:
-    for i in range(0, len(sources.entries), CHUNK):
-        part = dataclasses.replace(sources, entries=sources.entries[i:i + CHUNK], violations=())
-        reused, ids = previous.reusable(part.entries) if previous else (None, set())
-        yield Chunk(part, frozenset(ids), reused)
+    light = dataclasses.replace(sources, violations=(), scan=None)
+    entries = sources.entries()
+    while part := tuple(islice(entries, CHUNK)):
+        reused, ids = previous.reusable(part) if previous else (None, set())
+        yield Chunk(light, part, frozenset(ids), reused)
 
 
 def _shippable(chunk: Chunk) -> Chunk:

@@ -20,9 +20,16 @@ class JsonLine:
     violations: list[Violation]
 
 
+def jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(1-based number, text) of every line, streamed; only LF separates lines."""
+    with path.open(encoding="utf-8", newline="\n") as handle:
+        for number, line in enumerate(handle, start=1):
+            yield number, line.rstrip("\n")
+
+
 def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:
     """Every line of `path`, parsed and schema-checked; `json_rule` names an unreadable line's rule."""
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+    for number, line in jsonl_lines(path):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:

@@ -11,6 +11,7 @@ RULES: dict[str, str] = {
     "manifest.missing-field": "a manifest entry lacks a required field",
     "manifest.invalid-value": "a manifest field has a value the schema does not allow",
     "manifest.duplicate-id": "two manifest entries share an article_id",
+    "manifest.order": "manifest lines are not sorted by article_id (the build streams them in that order)",
     "manifest.dateline-mismatch": "provenance contradicts the dateline printed in the article",
     "raw.missing": "a manifest entry names a raw file that does not exist",
     "raw.unlisted": "a raw file is not listed in the manifest",

@@ -20,6 +20,7 @@ EXPECTED = {
     "manifest.missing-field": [("sources.jsonl", 2, "", "manifest.missing-field")],
     "manifest.invalid-value": [("sources.jsonl", 2, "/published/value", "manifest.invalid-value")],
     "manifest.duplicate-id": [("sources.jsonl", 2, "/article_id", "manifest.duplicate-id")],
+    "manifest.order": [("sources.jsonl", 2, "/article_id", "manifest.order")],
     "manifest.dateline-mismatch": [("sources.jsonl", 2, "/published/value", "manifest.dateline-mismatch")],
     "raw.missing": [("sources.jsonl", 2, "/raw_file", "raw.missing")],
     "raw.unlisted": [("raw/b.txt", 0, "", "raw.unlisted")],

@@ -46,7 +46,13 @@ def test_manifest_and_checksums(release: Path) -> None:
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["articles"]["train"] == 5
     assert manifest["schemas"]["articles"] == "urn:korea-deterrence:schema:article:1.0.0"
-    assert len([i for i in manifest["inputs"] if i["path"].startswith("corpus/raw/")]) == 5
+    import hashlib
+
+    from korea_deterrence.corpus import packaged_sources
+
+    sources = next(i for i in manifest["inputs"] if i["path"] == "corpus/sources.jsonl")
+    assert sources["sha256"] == hashlib.sha256((packaged_sources() / "sources.jsonl").read_bytes()).hexdigest()
+    assert "5 raw files" in sources["note"]
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
     metadata = {"README.md", "manifest.json", "croissant.json", "CITATION.cff", "DATASHEET.md"}
     assert ARTICLES in manifest["data_sha256"]
