@@ -88,8 +88,8 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(_open(args), args.out, _Progress(), _annotations(args), args.jobs,
-                   not args.no_reuse)
+    with _Progress() as progress:
+        result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
@@ -106,7 +106,8 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     if args.path is not None:
         return _validate_release(args)
-    violations, count = validate_sources(_open(args), _Progress(), _annotations(args))
+    with _Progress() as progress:
+        violations, count = validate_sources(_open(args), progress, _annotations(args))
     return _report(violations, args.format, {"articles": count}, f"{count} articles valid")
 
 
@@ -176,16 +177,19 @@ class _Progress:
 
     def __init__(self) -> None:
         self.started = self.last = time.monotonic()
+        self.shown = False
 
     def __call__(self, count: int) -> None:
         now = time.monotonic()
         if now - self.started > 2 and now - self.last >= 1:
-            self.last = now
-            self.shown = True
+            self.last, self.shown = now, True
             print(f"\r{count} articles", end="", file=sys.stderr, flush=True)
 
-    def __del__(self) -> None:
-        if getattr(self, "shown", False):
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:  # end the progress line
             print(file=sys.stderr)
 
 
