@@ -24,8 +24,8 @@ from korea_deterrence.loaders.release import build
 
 # (stage, file path suffix, function name): cumulative time of each is the stage's time.
 STAGES: tuple[tuple[str, str, str], ...] = (
-    ("manifest: read + schema-validate sources.jsonl", "corpus/manifest.py", "read_manifest"),
-    ("manifest: raw/ listing checks", "corpus/sources.py", "_listing_violations"),
+    ("validation: manifest pass 1 (schema, order, duplicates, listing)", "corpus/manifest.py", "scan_manifest"),
+    ("manifest: pass 2 (stream entries)", "corpus/manifest.py", "iter_manifest"),
     ("raw read + sha256 + decode", "corpus/sources.py", "read_raw"),
     ("normalize: characters (bom/newline/nfc/space)", "corpus/normalize.py", "normalize_characters"),
     ("normalize: boilerplate + repeats", "corpus/blocks.py", "remove_boilerplate"),
@@ -33,8 +33,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("sentences: split", "corpus/ingest.py", "_sentences"),
     ("edits list (EditedText.edits)", "corpus/textmap.py", "edits"),
     ("article text sha256", "corpus/ingest.py", "<built-in method _hashlib.openssl_sha256>"),
-    ("records: as_record (dataclass -> dict)", "corpus/records.py", "as_record"),
-    ("parquet: encode (Features.encode_batch + Arrow)", "loaders/parquet.py", "encode"),
+    ("validation: bulk checks of each encoded batch", "loaders/checks.py", "flagged_rows"),
+    ("parquet: encode (columnar, straight from records)", "loaders/parquet.py", "encode"),
     ("parquet: write + compress", "parquet/core.py", "write_table"),
     ("parquet: close", "parquet/core.py", "close"),
     ("release metadata (manifest, card, SHA256SUMS)", "loaders/release.py", "_write_metadata"),
