@@ -36,7 +36,7 @@ def scan_manifest(path: Path, label: str, raw_present: set[str], raw_dir: str) -
     scan = ScanState(label, raw_present, raw_dir)
     for line in read_jsonl(path, label, RecordValidator("source", "manifest"), "manifest.json"):
         scan.line(line.number, line.record, line.violations)
-    scan.result.sha256 = _file_sha256(path)
+    scan.result.sha256 = file_sha256(path)
     return scan.result
 
 
@@ -88,7 +88,7 @@ class ScanState:
 
 def iter_manifest(path: Path, scan: ManifestScan, label: str) -> Iterator[SourceEntry]:
     """The valid entries, in file (= article_id) order; the file must be the one that was scanned."""
-    if _file_sha256(path) != scan.sha256:
+    if file_sha256(path) != scan.sha256:
         raise RuntimeError(f"{label} changed while it was being read; run the command again")
     for number, line in jsonl_lines(path):
         if number not in scan.bad_lines:
@@ -101,7 +101,8 @@ def _entry(record: dict[str, Any], number: int) -> SourceEntry:
                        line=number, **facts)
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -39,6 +39,11 @@ class Sources:
             yield from iter_manifest(self.root / MANIFEST, self.scan, self.manifest_label)
 
     @property
+    def manifest_sha256(self) -> str:
+        """sha256 of the manifest as checked (every entry is read back only if it is unchanged)."""
+        return self.scan.sha256 if self.scan else ""
+
+    @property
     def count(self) -> int:
         """Number of valid entries."""
         return self.scan.entries if self.scan else 0

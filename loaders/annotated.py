@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any, Callable, Iterator
 import pyarrow.parquet as pq
 
 from korea_deterrence.annotations.codebook import load_codebook
+from korea_deterrence.corpus import file_sha256
 from korea_deterrence.annotations.importer import ArticleText
 from korea_deterrence.annotations.referenced import referenced_articles
 from korea_deterrence.annotations.stage import EXPORTS, AnnotationSet, load_annotations
@@ -56,14 +56,10 @@ def annotation_inputs(root: Path | None, annotations: AnnotationSet | None) -> d
     """The manifest's `annotation` section: input checksums, counts, annotators, agreement."""
     names = ["codebook.json", "actors.jsonl", "annotators.jsonl", "adjudication.jsonl", "GUIDELINES.md"]
     paths = [root / n for n in names] + sorted((root / EXPORTS).glob("*.json*")) if root else []
-    inputs = [{"path": f"annotations/{p.relative_to(root).as_posix()}", "sha256": _sha256(p)}
+    inputs = [{"path": f"annotations/{p.relative_to(root).as_posix()}", "sha256": file_sha256(p)}
               for p in paths if p.is_file()]
     return {"inputs": inputs, "codebook_version": load_codebook().version,
             **(annotation_summary(annotations) if annotations else {})}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def annotation_summary(annotations: AnnotationSet) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from huggingface_hub import HfApi
 
-from korea_deterrence.loaders.release import file_sha256
+from korea_deterrence.corpus import file_sha256
 from korea_deterrence.loaders.validate_release import validate_release
 from korea_deterrence.schema import Violation
 

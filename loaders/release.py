@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -11,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from korea_deterrence.corpus import NORMALIZER_VERSION, Sources
+from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
@@ -118,7 +117,7 @@ def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], ann
 
 def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) -> dict[str, Any]:
     """What the release is made of: version, schema ids, inputs' checksums, counts, data checksums."""
-    inputs = [{"path": "corpus/sources.jsonl", "sha256": file_sha256(sources.root / "sources.jsonl"),
+    inputs = [{"path": "corpus/sources.jsonl", "sha256": sources.manifest_sha256,
                "note": f"pins the sha256 and size of each of its {sources.count} raw files, all verified by this build"}]
     return {
         "dataset": "korea-deterrence",
@@ -136,13 +135,6 @@ def datasheet() -> str:
     """The datasheet shipped in the package (`loaders/DATASHEET.md`, a copy of the top-level one)."""
     return resources.files(__package__).joinpath("DATASHEET.md").read_text("utf-8")
 
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sha256sums(root: Path) -> str:

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import yaml
 from datasets import ClassLabel, Features, LargeList, List, Sequence
 
-from korea_deterrence.loaders.release import file_sha256
+from korea_deterrence.corpus import file_sha256
 from korea_deterrence.schema import RecordValidator, Violation, schema_id
 
 SUMS, MANIFEST, CARD = "SHA256SUMS", "manifest.json", "README.md"
