@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from korea_deterrence.annotations.anchor import Anchor
 from korea_deterrence.annotations.codebook import Actor, Codebook
 from korea_deterrence.annotations.reader import AnnotationReader, Context
-from korea_deterrence.annotations.records import ExportEntry, RawClaim, RawMention, RawStance
+from korea_deterrence.annotations.records import ExportEntry, LabelSet
 from korea_deterrence.schema import Violation
 
 
@@ -20,18 +20,7 @@ class ArticleText:
     text_sha256: str
 
 
-@dataclass
-class ImportResult:
-    """The labels of one export and everything found wrong with it."""
-
-    mentions: list[RawMention] = field(default_factory=list)
-    claims: list[RawClaim] = field(default_factory=list)
-    stances: list[RawStance] = field(default_factory=list)
-    violations: list[Violation] = field(default_factory=list)
-    tasks: int = 0
-    annotations: int = 0
-    cancelled: int = 0
-    reanchored: int = 0
+ImportResult = LabelSet  # the labels of one export (or of all) and everything found wrong
 
 
 def import_export(data: bytes, entry: ExportEntry, label: str, articles: Mapping[str, ArticleText],
@@ -115,9 +104,7 @@ def _annotation(task: dict[str, Any], ti: int, annotation: dict[str, Any], ai: i
         return
     seen[key] = f"task {task.get('id')} annotation {annotation.get('id')}"
     labels = AnnotationReader(ctx, annotator, annotation).read()
-    result.violations += labels.violations
-    if not labels.violations:
-        result.mentions += labels.mentions
-        result.claims += labels.claims
-        result.stances += labels.stances
-        result.reanchored += labels.reanchored
+    if labels.violations:
+        result.violations += labels.violations
+    else:
+        result.add(labels)

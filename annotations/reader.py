@@ -11,7 +11,8 @@ from korea_deterrence.annotations.codebook import Actor, Codebook
 from korea_deterrence.annotations.labelconfig import (
     ACTOR, CHECKWORTHINESS, CLAIM, CLAIM_LABEL, CLAIM_TYPE, CLAIMED_BY, CLUSTER, MENTION, claim_stance_name,
     doc_stance_name)
-from korea_deterrence.annotations.records import ExportEntry, LabelSource, RawClaim, RawMention, RawStance
+from korea_deterrence.annotations.records import (
+    ExportEntry, LabelSet, LabelSource, RawClaim, RawMention, RawStance)
 from korea_deterrence.schema import Violation
 
 CLUSTER_ID = re.compile(r"c-[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -43,15 +44,6 @@ class Context:
 
 
 @dataclass
-class Labels:
-    mentions: list[RawMention] = field(default_factory=list)
-    claims: list[RawClaim] = field(default_factory=list)
-    stances: list[RawStance] = field(default_factory=list)
-    violations: list[Violation] = field(default_factory=list)
-    reanchored: int = 0
-
-
-@dataclass
 class _Region:
     kind: str  # MENTION or CLAIM
     label: str
@@ -73,7 +65,7 @@ class AnnotationReader:
                                   ctx.entry.file, int(ctx.task_id or 0), int(ctx.annotation_id or 0))
         self.regions: dict[str, _Region] = {}
         self.doc: dict[str, str] = {}
-        self.out = Labels()
+        self.out = LabelSet()
         self.refused: set[str] = set()  # region ids and `id:control` already reported: no follow-up errors
         cb = ctx.codebook
         self.region_controls = {ACTOR: (MENTION, tuple(ctx.actors)), CLAIM_TYPE: (CLAIM, cb.claim_types),
@@ -81,7 +73,7 @@ class AnnotationReader:
                                 **{claim_stance_name(t): (CLAIM, cb.stance_labels) for t in cb.stance_targets}}
         self.doc_controls = {doc_stance_name(t): t for t in cb.stance_targets}
 
-    def read(self) -> Labels:
+    def read(self) -> LabelSet:
         for kind in ("labels", "choices", "textarea", "relation"):
             for ri, result in enumerate(self.results):
                 if isinstance(result, dict) and result.get("type") == kind:

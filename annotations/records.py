@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+
+from korea_deterrence.schema import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +68,22 @@ class ExportEntry:
     guideline_version: str
     annotators: tuple[tuple[int, str], ...]  # (Label Studio user id, pseudonymous annotator id)
     line: int
+
+
+@dataclass
+class LabelSet:
+    """Labels read from Label Studio, what was wrong, and counts; sums with `add`."""
+
+    mentions: list[RawMention] = field(default_factory=list)
+    claims: list[RawClaim] = field(default_factory=list)
+    stances: list[RawStance] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    tasks: int = 0
+    annotations: int = 0
+    cancelled: int = 0
+    reanchored: int = 0
+
+    def add(self, other: LabelSet) -> None:
+        """Add every list and count of `other` to this one."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))

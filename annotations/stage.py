@@ -56,7 +56,7 @@ def load_annotations(root: Path | None, label: str, articles: Mapping[str, Artic
             result.violations.append(problem)
             continue
         one = import_export(data, entry, exports.file_label(entry.file), articles, codebook, actors, seen)
-        _merge(result.imported, one)
+        result.imported.add(one)
         result.exports += 1
     result.violations += result.imported.violations
     items, coders = group_items(result.imported.mentions, result.imported.claims, result.imported.stances)
@@ -93,14 +93,3 @@ def _annotators(root: Path, label: str) -> tuple[dict[str, Annotator], list[Viol
     lines = list(read_jsonl(path, f"{label}/{ANNOTATORS}", validator, "annotators.invalid-value"))
     valid = [Annotator(**line.record) for line in lines if line.record is not None and not line.violations]
     return {a.annotator_id: a for a in valid}, [v for line in lines for v in line.violations]
-
-
-def _merge(total: ImportResult, one: ImportResult) -> None:
-    total.mentions += one.mentions
-    total.claims += one.claims
-    total.stances += one.stances
-    total.violations += one.violations
-    total.tasks += one.tasks
-    total.annotations += one.annotations
-    total.cancelled += one.cancelled
-    total.reanchored += one.reanchored
