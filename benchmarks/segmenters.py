@@ -1,4 +1,5 @@
-"""Compare sentence segmenters on the raw articles against a hand-verified gold.
+"""Compare sentence segmenters on the raw articles against a gold checked boundary by boundary
+(by an AI assistant, see below).
 
 Usage: python benchmarks/segmenters.py [--min-seconds S]   (needs `pip install -e .`;
 pysbd and blingfire are compared only if installed, and the skip is printed).
