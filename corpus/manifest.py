@@ -2,8 +2,9 @@
 lines sorted by article_id.
 
 It is read in two streaming passes so that memory does not hold the entries: `scan_manifest` checks
-every line and keeps only what the cross-line checks need (names, digests, bad line numbers);
-`iter_manifest` then yields the valid entries in order, after checking the file did not change.
+every line (the schema in worker processes) and keeps only what the cross-line checks need (names,
+digests, bad line numbers); `entry_lines` then yields the valid lines in order, after checking the
+file did not change, and `parse_entry` turns one into a SourceEntry (in the process that uses it).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator, NamedTuple
 
+from korea_deterrence.corpus.parallel import batched, ordered_map
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
-from korea_deterrence.schema.jsonl import jsonl_lines, read_jsonl
+from korea_deterrence.schema.jsonl import JsonLine, check_line, jsonl_lines
 
 
 @dataclass
@@ -31,17 +34,52 @@ class ManifestScan:
     entries: int = 0
 
 
-def scan_manifest(path: Path, label: str, raw_present: set[str], raw_dir: str) -> ManifestScan:
-    """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
+SCAN_LINES = 2048  # manifest lines per task of the first pass
+
+
+class CheckedLine(NamedTuple):
+    """What the cross-line checks need of one schema-checked line (small, so it travels cheaply)."""
+
+    number: int
+    readable: bool  # False when the line is not a JSON object
+    raw_file: str | None  # the line's raw_file when it is a string, even on an invalid line
+    key: tuple[str, str, str] | None  # (article_id, raw_file, sha256) of a schema-valid line
+    violations: list[Violation]
+
+
+def scan_manifest(path: Path, label: str, raw_present: set[str], raw_dir: str, jobs: int = 1) -> ManifestScan:
+    """Check every line: schema (in `jobs` processes), order, duplicate ids, duplicate raw bytes, missing raw files."""
     scan = ScanState(label, raw_present, raw_dir)
-    for line in read_jsonl(path, label, RecordValidator("source", "manifest"), "manifest.json"):
-        scan.line(line.number, line.record, line.violations)
+    tasks = ((label, part) for part in batched(jsonl_lines(path), SCAN_LINES))
+    for checked in ordered_map(check_lines, tasks, jobs):
+        for line in checked:
+            scan.line(line)
     scan.result.sha256 = file_sha256(path)
     return scan.result
 
 
+def check_lines(task: tuple[str, list[tuple[int, str]]]) -> list[CheckedLine]:
+    """Parse and schema-check (label, [(number, text), ...]) lines of the manifest."""
+    label, lines = task
+    validator = _validator()
+    return [_checked(check_line(number, text, label, validator, "manifest.json")) for number, text in lines]
+
+
+@cache
+def _validator() -> RecordValidator:
+    return RecordValidator("source", "manifest")
+
+
+def _checked(line: JsonLine) -> CheckedLine:
+    record = line.record
+    raw_file = record.get("raw_file") if record is not None else None
+    key = None if record is None or line.violations else (record["article_id"], record["raw_file"], record["sha256"])
+    return CheckedLine(line.number, record is not None, raw_file if isinstance(raw_file, str) else None, key,
+                       line.violations)
+
+
 class ScanState:
-    """Per-line checks of the first pass; holds one id and a digest per entry, not the entries."""
+    """Cross-line checks of the first pass, in line order; holds one name and digest per entry, not the entries."""
 
     def __init__(self, label: str, raw_present: set[str], raw_dir: str) -> None:
         self.label, self.raw_present, self.raw_dir = label, raw_present, raw_dir
@@ -49,21 +87,20 @@ class ScanState:
         self.previous: tuple[str, int] = ("", 0)
         self.digests: dict[bytes, int] = {}  # raw sha256 -> line that listed it
 
-    def line(self, number: int, record: dict[str, Any] | None, found: list[Violation]) -> None:
-        if record is None:
+    def line(self, line: CheckedLine) -> None:
+        if not line.readable:
             self.result.complete = False
-        elif isinstance(record.get("raw_file"), str):
-            self.result.mentioned.add(record["raw_file"])
-        if not found:
-            found = self._cross_checks(number, record)
+        if line.raw_file is not None:
+            self.result.mentioned.add(line.raw_file)
+        found = line.violations or self._cross_checks(line.number, *line.key)
         self.result.violations += found
         if found:
-            self.result.bad_lines.add(number)
+            self.result.bad_lines.add(line.number)
         else:
             self.result.entries += 1
 
-    def _cross_checks(self, number: int, record: dict[str, Any]) -> list[Violation]:
-        article_id, (previous, previous_line) = record["article_id"], self.previous
+    def _cross_checks(self, number: int, article_id: str, raw_file: str, sha256: str) -> list[Violation]:
+        previous, previous_line = self.previous
         if article_id == previous:
             return [self._violation(number, "/article_id", "manifest.duplicate-id",
                                     f"article_id {article_id!r} already used on line {previous_line}")]
@@ -72,10 +109,10 @@ class ScanState:
                                     f"{article_id!r} comes after {previous!r} (line {previous_line}); "
                                     "lines must be sorted by article_id")]
         self.previous = (article_id, number)
-        if record["raw_file"] not in self.raw_present:
+        if raw_file not in self.raw_present:
             return [self._violation(number, "/raw_file", "raw.missing",
-                                    f"raw file {self.raw_dir}/{record['raw_file']} does not exist")]
-        digest = bytes.fromhex(record["sha256"])
+                                    f"raw file {self.raw_dir}/{raw_file} does not exist")]
+        digest = bytes.fromhex(sha256)
         if digest in self.digests:
             return [self._violation(number, "/sha256", "raw.duplicate",
                                     f"same raw bytes as the entry on line {self.digests[digest]}")]
@@ -86,16 +123,16 @@ class ScanState:
         return Violation(self.label, number, pointer, rule, message)
 
 
-def iter_manifest(path: Path, scan: ManifestScan, label: str) -> Iterator[SourceEntry]:
-    """The valid entries, in file (= article_id) order; the file must be the one that was scanned."""
+def entry_lines(path: Path, scan: ManifestScan, label: str) -> Iterator[tuple[int, str]]:
+    """(number, text) of the valid lines, in file (= article_id) order; the file must be the one scanned."""
     if file_sha256(path) != scan.sha256:
         raise RuntimeError(f"{label} changed while it was being read; run the command again")
-    for number, line in jsonl_lines(path):
-        if number not in scan.bad_lines:
-            yield _entry(json.loads(line), number)
+    return ((number, line) for number, line in jsonl_lines(path) if number not in scan.bad_lines)
 
 
-def _entry(record: dict[str, Any], number: int) -> SourceEntry:
+def parse_entry(number: int, line: str) -> SourceEntry:
+    """The entry of a valid manifest line."""
+    record = json.loads(line)
     facts = {name: Fact(record[name]["value"], record[name]["basis"]) for name in FACT_FIELDS}
     return SourceEntry(record["article_id"], record["raw_file"], record["sha256"], record["size"],
                        line=number, **facts)

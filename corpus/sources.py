@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from korea_deterrence.corpus.manifest import ManifestScan, iter_manifest, scan_manifest
+from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.schema import Violation
 
@@ -33,10 +33,14 @@ class Sources:
     def raw_label(self, name: str) -> str:
         return f"{self.label}/{RAW}/{name}"
 
-    def entries(self) -> Iterator[SourceEntry]:
-        """The valid entries, in article_id order (a second, streaming read of the manifest)."""
+    def entry_lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, text) of the valid entries, in article_id order (a second, streaming read)."""
         if self.scan is not None:
-            yield from iter_manifest(self.root / MANIFEST, self.scan, self.manifest_label)
+            yield from entry_lines(self.root / MANIFEST, self.scan, self.manifest_label)
+
+    def entries(self) -> Iterator[SourceEntry]:
+        """The valid entries, in article_id order."""
+        return (parse_entry(number, line) for number, line in self.entry_lines())
 
     @property
     def manifest_sha256(self) -> str:
@@ -54,8 +58,9 @@ def packaged_sources() -> Path:
     return Path(str(resources.files("korea_deterrence.corpus")))
 
 
-def open_sources(root: Path, label: str | None = None) -> Sources:
-    """Check the manifest against itself and the raw files present (contents are not read)."""
+def open_sources(root: Path, label: str | None = None, jobs: int = 1) -> Sources:
+    """Check the manifest against itself and the raw files present (contents are not read);
+    the schema checks run in `jobs` processes."""
     label = label or str(root)
     manifest_label = f"{label}/{MANIFEST}"
     if not (root / MANIFEST).is_file():
@@ -63,7 +68,7 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
         return Sources(root, label, (missing,))
     raw_dir = root / RAW
     present = {p.name for p in os.scandir(raw_dir) if p.is_file()} if raw_dir.is_dir() else set()
-    scan = scan_manifest(root / MANIFEST, manifest_label, present, RAW)
+    scan = scan_manifest(root / MANIFEST, manifest_label, present, RAW, jobs)
     unlisted = sorted(present - scan.mentioned) if scan.complete else []
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
              for name in unlisted]
@@ -72,7 +77,8 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
 
 def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violation | None]:
     """The decoded raw text of `entry`, verified against its size and sha256 first."""
-    data = (sources.root / RAW / entry.raw_file).read_bytes()
+    with open(os.path.join(sources.root, RAW, entry.raw_file), "rb") as handle:  # not pathlib: 2x faster per file
+        data = handle.read()
     label = sources.raw_label(entry.raw_file)
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry.sha256 or len(data) != entry.size:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from itertools import islice
-from multiprocessing import get_context
-from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
 from typing import Iterator
 
 import pyarrow as pa
 from datasets import Features
 
-from korea_deterrence.corpus import Article, SourceEntry, Sources, iter_articles
+from korea_deterrence.corpus import Article, Sources, iter_articles
+from korea_deterrence.corpus.manifest import parse_entry
+from korea_deterrence.corpus.parallel import batched, ordered_map
 from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles
@@ -39,59 +38,52 @@ def article_features() -> Features:
 
 @dataclasses.dataclass(frozen=True)
 class Chunk:
-    """Entries to normalize, and entries whose previous rows are reused (only verified here)."""
+    """Manifest lines to verify and normalize; the ids among them whose previous rows are reused."""
 
     sources: Sources  # without its manifest scan: only root and label travel to workers
-    entries: tuple[SourceEntry, ...]
+    lines: tuple[tuple[int, str], ...]  # (line number, text): strings pickle far faster than entries
     reused_ids: frozenset[str] = frozenset()
     reused: pa.Table | None = None  # stays in the parent process; never sent to a worker
 
 
 def normalize_chunk(chunk: Chunk) -> Batch:
     """Verify every raw file of the chunk; normalize and encode those not reused."""
+    entries = [parse_entry(number, line) for number, line in chunk.lines]
     articles: list[Article] = []
     violations: list[Violation] = []
-    for item in iter_articles(chunk.sources, chunk.entries, skip_normalizing=chunk.reused_ids):
+    for item in iter_articles(chunk.sources, entries, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
     table = encode(articles, article_features()) if articles else None
     flagged = flagged_rows(table) if table is not None else []
     if flagged:
-        labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in chunk.entries}
+        labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in entries}
         violations += explain(articles, flagged, labels) or [
             Violation(labels[articles[r].article_id], 0, "", "article.offsets", "flagged by the bulk checks")
             for r in flagged]
-    return Batch(table, violations, len(chunk.entries))
+    return Batch(table, violations, len(entries))
 
 
 def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None) -> Iterator[Batch]:
     """Batches in article_id order; the same bytes whatever `jobs` is and whether rows are reused."""
-    chunks = _chunks(sources, previous)
-    if jobs <= 1:
-        yield from (_merge(c, normalize_chunk(_shippable(c))) for c in chunks)
-        return
-    # forkserver: workers do not inherit (and copy-on-write) the parent's heap, so memory stays flat
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver")) as pool:
-        pending: deque[tuple[Chunk, Future[Batch]]] = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(normalize_chunk, _shippable(chunk))))
-            if len(pending) >= 2 * jobs:  # bounded window: memory stays flat
-                done, future = pending.popleft()
-                yield _merge(done, future.result())
-        while pending:
-            done, future = pending.popleft()
-            yield _merge(done, future.result())
+    sent: deque[Chunk] = deque()  # chunks in flight, in order: their reused rows join the results
+
+    def shippable() -> Iterator[Chunk]:
+        for chunk in _chunks(sources, previous):
+            sent.append(chunk)
+            yield dataclasses.replace(chunk, reused=None)
+
+    for batch in ordered_map(normalize_chunk, shippable(), jobs):
+        yield _merge(sent.popleft(), batch)
 
 
 def _chunks(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk]:
     light = dataclasses.replace(sources, violations=(), scan=None)
-    entries = sources.entries()
-    while part := tuple(islice(entries, CHUNK)):
-        reused, ids = previous.reusable(part) if previous else (None, set())
-        yield Chunk(light, part, frozenset(ids), reused)
-
-
-def _shippable(chunk: Chunk) -> Chunk:
-    return dataclasses.replace(chunk, reused=None)
+    for part in batched(sources.entry_lines(), CHUNK):
+        if previous is None:
+            yield Chunk(light, tuple(part))
+            continue
+        reused, ids = previous.reusable(tuple(parse_entry(number, line) for number, line in part))
+        yield Chunk(light, tuple(part), frozenset(ids), reused)
 
 
 def _merge(chunk: Chunk, batch: Batch) -> Batch:
@@ -101,5 +93,3 @@ def _merge(chunk: Chunk, batch: Batch) -> Batch:
     parts = [t for t in (batch.table, chunk.reused) if t is not None]
     table = pa.concat_tables(parts).sort_by("article_id").combine_chunks()
     return Batch(table, batch.violations, batch.seen, chunk.reused.num_rows)
-
-

@@ -6,11 +6,13 @@ import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
+
+from korea_deterrence.corpus.parallel import batched
 
 ROW_GROUP_ROWS = 1000
 SHARD_ROWS = 100_000  # ~0.5 GB of news text before compression; HF suggests shards under ~1 GB
@@ -57,7 +59,8 @@ class ShardWriter:
             self._writer.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
-        self._writer = pq.ParquetWriter(self._parts[-1], self.schema, compression="zstd", write_statistics=True)
+        self._writer = pq.ParquetWriter(self._parts[-1], self.schema, compression="zstd", use_dictionary=False,
+                                          write_statistics=True)
         self._in_shard = 0
 
     def close(self) -> Written:
@@ -78,7 +81,7 @@ def _uncompressed(path: Path) -> int:
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
     """Stream JSON-ready rows into shards of `directory`."""
     writer = ShardWriter(directory, split, features.arrow_schema)
-    for batch in _batches(rows, ROW_GROUP_ROWS):
+    for batch in batched(rows, ROW_GROUP_ROWS):
         writer.write(encode(batch, features))
     return writer.close()
 
@@ -120,13 +123,3 @@ def _array(values: list[Any], feature: Any, arrow_type: pa.DataType) -> pa.Array
         return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
     return pa.array(values, arrow_type)
 
-
-def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

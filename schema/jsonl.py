@@ -30,14 +30,17 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
 def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:
     """Every line of `path`, parsed and schema-checked; `json_rule` names an unreadable line's rule."""
     for number, line in jsonl_lines(path):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield JsonLine(number, None, [Violation(label, number, "", json_rule,
-                                                    f"expected one JSON object per line: {err.msg} at column {err.colno}")])
-            continue
-        if not isinstance(record, dict):
-            yield JsonLine(number, None, [Violation(label, number, "", json_rule,
-                                                    f"expected a JSON object, got {type(record).__name__}")])
-            continue
-        yield JsonLine(number, record, validator.violations(record, label, number))
+        yield check_line(number, line, label, validator, json_rule)
+
+
+def check_line(number: int, line: str, label: str, validator: RecordValidator, json_rule: str) -> JsonLine:
+    """One line parsed and schema-checked (see `read_jsonl`)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        return JsonLine(number, None, [Violation(label, number, "", json_rule,
+                                                 f"expected one JSON object per line: {err.msg} at column {err.colno}")])
+    if not isinstance(record, dict):
+        return JsonLine(number, None, [Violation(label, number, "", json_rule,
+                                                 f"expected a JSON object, got {type(record).__name__}")])
+    return JsonLine(number, record, validator.violations(record, label, number))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from korea_deterrence.corpus import manifest
+from korea_deterrence.loaders import batches
 from korea_deterrence.loaders.cli import main
 from korea_deterrence.schema import RULES
 
@@ -55,12 +57,15 @@ def _located(stderr: str, fixture: Path) -> list[tuple[str, int, str, str]]:
 
 
 @pytest.mark.parametrize("rule", SOURCE_RULES)
-@pytest.mark.parametrize("command", ["build", "validate"])
-def test_invalid_fixture(rule: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", ["build", "build --jobs 2", "validate"])
+def test_invalid_fixture(rule: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest, "SCAN_LINES", 1)  # with --jobs 2, lines are checked in several workers
+    monkeypatch.setattr(batches, "CHUNK", 1)
     fixture = FIXTURES / rule
     before = _tree_digest(fixture)
     out = tmp_path / "out"
-    args = [command, "--sources", str(fixture)] + (["--out", str(out)] if command == "build" else [])
+    args = command.split() + ["--sources", str(fixture)] + (["--out", str(out)] if command != "validate" else [])
     assert main(args) == 1
     assert _located(capsys.readouterr().err, fixture) == EXPECTED[rule]
     assert list(tmp_path.iterdir()) == []  # no output, no .incomplete left behind
