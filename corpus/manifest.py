@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import batched, ordered_map
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
@@ -27,7 +28,7 @@ class ManifestScan:
     """What the first pass learned: violations, raw files named, and which lines are unusable."""
 
     violations: list[Violation] = field(default_factory=list)
-    mentioned: set[str] = field(default_factory=set)  # raw_file of every readable line, valid or not
+    unlisted: list[str] = field(default_factory=list)  # raw files no line names (unknown when incomplete)
     bad_lines: set[int] = field(default_factory=set)
     complete: bool = True  # False when a line could not be read at all
     sha256: str = ""
@@ -47,13 +48,13 @@ class CheckedLine(NamedTuple):
     violations: list[Violation]
 
 
-def scan_manifest(path: Path, label: str, raw_present: set[str], raw_dir: str, jobs: int = 1) -> ManifestScan:
+def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, jobs: int = 1) -> ManifestScan:
     """Check every line: schema (in `jobs` processes), order, duplicate ids, duplicate raw bytes, missing raw files."""
-    scan = ScanState(label, raw_present, raw_dir)
+    scan = ScanState(label, listing, raw_dir)
     tasks = ((label, part) for part in batched(jsonl_lines(path), SCAN_LINES))
     for checked in ordered_map(check_lines, tasks, jobs):
-        for line in checked:
-            scan.line(line)
+        scan.lines(checked)
+    scan.finish()
     scan.result.sha256 = file_sha256(path)
     return scan.result
 
@@ -79,27 +80,41 @@ def _checked(line: JsonLine) -> CheckedLine:
 
 
 class ScanState:
-    """Cross-line checks of the first pass, in line order; holds one name and digest per entry, not the entries."""
+    """Cross-line checks of the first pass, in line order; per entry it keeps bytes in arrays, not objects."""
 
-    def __init__(self, label: str, raw_present: set[str], raw_dir: str) -> None:
-        self.label, self.raw_present, self.raw_dir = label, raw_present, raw_dir
+    def __init__(self, label: str, listing: RawListing, raw_dir: str) -> None:
+        self.label, self.listing, self.raw_dir = label, listing, raw_dir
         self.result = ManifestScan()
         self.previous: tuple[str, int] = ("", 0)
-        self.digests: dict[bytes, int] = {}  # raw sha256 -> line that listed it
+        self.digests = Digests()
 
-    def line(self, line: CheckedLine) -> None:
-        if not line.readable:
-            self.result.complete = False
-        if line.raw_file is not None:
-            self.result.mentioned.add(line.raw_file)
-        found = line.violations or self._cross_checks(line.number, *line.key)
+    def lines(self, lines: list[CheckedLine]) -> None:
+        """Check consecutive lines (the raw/ listing is searched once for all of them)."""
+        named = [line for line in lines if line.raw_file is not None]
+        present = dict(zip((line.number for line in named), self.listing.mention([line.raw_file for line in named])))
+        for line in lines:
+            self.result.complete &= line.readable
+            found = line.violations or self._cross_checks(line.number, *line.key, present[line.number])
+            self._record(line.number, found)
+
+    def finish(self) -> None:
+        """Checks that need every line: raw bytes listed twice, raw files listed nowhere."""
+        for number, first in self.digests.repeats():
+            self._record(number, [self._violation(number, "/sha256", "raw.duplicate",
+                                                  f"same raw bytes as the entry on line {first}")])
+            self.result.entries -= 1
+        self.result.violations.sort(key=lambda v: v.line)  # stable: a line's own violations keep their order
+        if self.result.complete:
+            self.result.unlisted = self.listing.unlisted()
+
+    def _record(self, number: int, found: list[Violation]) -> None:
         self.result.violations += found
         if found:
-            self.result.bad_lines.add(line.number)
+            self.result.bad_lines.add(number)
         else:
             self.result.entries += 1
 
-    def _cross_checks(self, number: int, article_id: str, raw_file: str, sha256: str) -> list[Violation]:
+    def _cross_checks(self, number: int, article_id: str, raw_file: str, sha256: str, present: bool) -> list[Violation]:
         previous, previous_line = self.previous
         if article_id == previous:
             return [self._violation(number, "/article_id", "manifest.duplicate-id",
@@ -109,14 +124,10 @@ class ScanState:
                                     f"{article_id!r} comes after {previous!r} (line {previous_line}); "
                                     "lines must be sorted by article_id")]
         self.previous = (article_id, number)
-        if raw_file not in self.raw_present:
+        if not present:
             return [self._violation(number, "/raw_file", "raw.missing",
                                     f"raw file {self.raw_dir}/{raw_file} does not exist")]
-        digest = bytes.fromhex(sha256)
-        if digest in self.digests:
-            return [self._violation(number, "/sha256", "raw.duplicate",
-                                    f"same raw bytes as the entry on line {self.digests[digest]}")]
-        self.digests[digest] = number
+        self.digests.add(sha256, number)
         return []
 
     def _violation(self, number: int, pointer: str, rule: str, message: str) -> Violation:

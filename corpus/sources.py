@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from korea_deterrence.corpus.compact import RawListing
 from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.schema import Violation
@@ -67,11 +68,10 @@ def open_sources(root: Path, label: str | None = None, jobs: int = 1) -> Sources
         missing = Violation(manifest_label, 0, "", "manifest.json", "the sources manifest does not exist")
         return Sources(root, label, (missing,))
     raw_dir = root / RAW
-    present = {p.name for p in os.scandir(raw_dir) if p.is_file()} if raw_dir.is_dir() else set()
-    scan = scan_manifest(root / MANIFEST, manifest_label, present, RAW, jobs)
-    unlisted = sorted(present - scan.mentioned) if scan.complete else []
+    listing = RawListing(p.name for p in os.scandir(raw_dir) if p.is_file()) if raw_dir.is_dir() else RawListing(())
+    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW, jobs)
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
-             for name in unlisted]
+             for name in scan.unlisted]
     return Sources(root, label, tuple(scan.violations + found), scan)
 
 
