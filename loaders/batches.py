@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import deque
 from functools import cache
+from pathlib import Path
 from typing import Iterator
 
 import pyarrow as pa
@@ -14,8 +15,9 @@ from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import parse_entry
 from korea_deterrence.corpus.parallel import batched, ordered_map
 from korea_deterrence.loaders.checks import explain, flagged_rows
+from korea_deterrence.loaders import parquet
 from korea_deterrence.loaders.parquet import encode
-from korea_deterrence.loaders.reuse import PreviousArticles
+from korea_deterrence.loaders.reuse import PreviousArticles, shard_inputs
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
 
 CHUNK = 256  # articles per task: large enough to amortize pickling, small enough to keep memory flat
@@ -29,6 +31,15 @@ class Batch:
     violations: list[Violation]
     seen: int
     reused: int = 0
+    inputs: str = ""  # the inputs key of the shard the chunk belongs to
+
+
+@dataclasses.dataclass(frozen=True)
+class ReusedShard:
+    """A shard of the previous release made from exactly the same inputs: copied, not rebuilt."""
+
+    path: Path
+    rows: int
 
 
 @cache
@@ -42,6 +53,7 @@ class Chunk:
 
     sources: Sources  # without its manifest scan: only root and label travel to workers
     lines: tuple[tuple[int, str], ...]  # (line number, text): strings pickle far faster than entries
+    inputs: str  # the inputs key of the shard the chunk belongs to
     reused_ids: frozenset[str] = frozenset()
     reused: pa.Table | None = None  # stays in the parent process; never sent to a worker
 
@@ -63,27 +75,40 @@ def normalize_chunk(chunk: Chunk) -> Batch:
     return Batch(table, violations, len(entries))
 
 
-def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None) -> Iterator[Batch]:
-    """Batches in article_id order; the same bytes whatever `jobs` is and whether rows are reused."""
-    sent: deque[Chunk] = deque()  # chunks in flight, in order: their reused rows join the results
+def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None
+                    ) -> Iterator[Batch | ReusedShard]:
+    """Batches and reused shards in article_id order; the same bytes whatever `jobs` is and whether
+    anything is reused. Chunks never straddle a shard of SHARD_ROWS entries."""
+    sent: deque[Chunk | ReusedShard] = deque()  # work in flight, in order
 
     def shippable() -> Iterator[Chunk]:
-        for chunk in _chunks(sources, previous):
-            sent.append(chunk)
-            yield dataclasses.replace(chunk, reused=None)
+        for item in _work(sources, previous):
+            sent.append(item)
+            if isinstance(item, Chunk):
+                yield dataclasses.replace(item, reused=None)
 
     for batch in ordered_map(normalize_chunk, shippable(), jobs):
-        yield _merge(sent.popleft(), batch)
+        while isinstance(sent[0], ReusedShard):
+            yield sent.popleft()
+        chunk = sent.popleft()
+        yield dataclasses.replace(_merge(chunk, batch), inputs=chunk.inputs)
+    yield from sent  # reused shards after the last chunk
 
 
-def _chunks(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk]:
+def _work(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk | ReusedShard]:
     light = dataclasses.replace(sources, violations=(), scan=None)
-    for part in batched(sources.entry_lines(), CHUNK):
-        if previous is None:
-            yield Chunk(light, tuple(part))
+    for shard in batched(sources.entry_lines(), parquet.SHARD_ROWS):
+        inputs = shard_inputs(shard)
+        copy = previous.shard(inputs) if previous else None
+        if copy is not None:
+            yield ReusedShard(copy, len(shard))
             continue
-        reused, ids = previous.reusable(tuple(parse_entry(number, line) for number, line in part))
-        yield Chunk(light, tuple(part), frozenset(ids), reused)
+        for part in batched(shard, CHUNK):
+            if previous is None:
+                yield Chunk(light, tuple(part), inputs)
+                continue
+            reused, ids = previous.reusable(tuple(parse_entry(number, line) for number, line in part))
+            yield Chunk(light, tuple(part), inputs, frozenset(ids), reused)
 
 
 def _merge(chunk: Chunk, batch: Batch) -> Batch:

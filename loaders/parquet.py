@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,7 +16,10 @@ from datasets import ClassLabel, Features, List
 from korea_deterrence.corpus.parallel import batched
 
 ROW_GROUP_ROWS = 1000
-SHARD_ROWS = 100_000  # ~0.5 GB of news text before compression; HF suggests shards under ~1 GB
+SHARD_ROWS = 10_000  # ~55 MB of news text, ~8 MB compressed: a rebuild rewrites only the shards that changed
+WRITER_OPTIONS: dict[str, Any] = {"compression": "zstd", "use_dictionary": False, "write_statistics": True}
+# what, besides the rows, decides a shard's bytes (a copied shard must equal a freshly written one)
+WRITER = f"pyarrow {pa.__version__} {sorted(WRITER_OPTIONS.items())} row groups of {ROW_GROUP_ROWS}"
 
 
 @dataclass(frozen=True)
@@ -42,30 +46,48 @@ class ShardWriter:
         self._writer: pq.ParquetWriter | None = None
         self._in_shard = self.rows = 0
 
-    def write(self, table: pa.Table) -> None:
-        """Append rows (never writes an empty file: pyarrow's empty row group breaks `load_dataset`)."""
+    def write(self, table: pa.Table, metadata: dict[str, str] | None = None) -> None:
+        """Append rows, with key-value `metadata` for the shard they go into (never writes an empty
+        file: pyarrow's empty row group breaks `load_dataset`)."""
         offset = 0
         while offset < table.num_rows:
             if self._writer is None or self._in_shard >= self.shard_rows:
                 self._open_next()
+                if metadata:
+                    self._writer.add_key_value_metadata(metadata)
             take = min(self.shard_rows - self._in_shard, table.num_rows - offset)
             part = table.slice(offset, take)
             self._writer.write_table(part, row_group_size=ROW_GROUP_ROWS)
             self._in_shard, self.rows = self._in_shard + take, self.rows + take
             offset += take
 
-    def _open_next(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
+    def copy(self, shard: Path, rows: int) -> None:
+        """Append a whole shard written before with the same schema and options (hard-linked if possible)."""
+        if self._writer is not None and self._in_shard < self.shard_rows:
+            raise ValueError(f"cannot copy {shard.name} after a partial shard of {self._in_shard} rows")
+        self._close_current()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
-        self._writer = pq.ParquetWriter(self._parts[-1], self.schema, compression="zstd", use_dictionary=False,
-                                          write_statistics=True)
+        try:
+            os.link(shard, self._parts[-1])
+        except OSError:
+            shutil.copyfile(shard, self._parts[-1])
+        self._in_shard, self.rows = self.shard_rows, self.rows + rows
+
+    def _open_next(self) -> None:
+        self._close_current()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
+        self._writer = pq.ParquetWriter(self._parts[-1], self.schema, **WRITER_OPTIONS)
         self._in_shard = 0
 
-    def close(self) -> Written:
+    def _close_current(self) -> None:
         if self._writer is not None:
             self._writer.close()
+            self._writer = None
+
+    def close(self) -> Written:
+        self._close_current()
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
         for part, name in zip(self._parts, names):
             os.replace(part, self.directory / name)

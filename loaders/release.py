@@ -15,9 +15,9 @@ from korea_deterrence.loaders.annotated import annotation_inputs, write_annotati
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
 from korea_deterrence.loaders.croissant import croissant
-from korea_deterrence.loaders.batches import article_batches, article_features
+from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
-from korea_deterrence.loaders.reuse import PreviousArticles
+from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 
@@ -87,10 +87,16 @@ def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousA
     writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema)
     seen = 0
     for batch in article_batches(sources, jobs, previous):
+        if isinstance(batch, ReusedShard):
+            if not result.violations:
+                writer.copy(batch.path, batch.rows)
+            result.reused += batch.rows
+            seen += batch.rows
+            continue
         result.violations += batch.violations
         result.reused += batch.reused
         if batch.table is not None and not result.violations:
-            writer.write(batch.table)
+            writer.write(batch.table, {INPUTS_KEY: batch.inputs})
         seen += batch.seen
         if progress:
             progress(seen)
@@ -118,7 +124,9 @@ def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], ann
 def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) -> dict[str, Any]:
     """What the release is made of: version, schema ids, inputs' checksums, counts, data checksums."""
     inputs = [{"path": "corpus/sources.jsonl", "sha256": sources.manifest_sha256,
-               "note": f"pins the sha256 and size of each of its {sources.count} raw files, all verified by this build"}]
+               "note": f"pins the sha256 and size of each of its {sources.count} raw files; each file was verified "
+                       "against them by this build, or by the earlier build whose shard this one copied unchanged "
+                       "(the same manifest lines, normalizer, schema and Parquet writer)"}]
     return {
         "dataset": "korea-deterrence",
         "version": VERSION,

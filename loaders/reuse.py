@@ -1,30 +1,47 @@
-"""Incremental rebuilds: rows of the previous release are reused for articles whose raw bytes,
-provenance, normalizer version and schema are unchanged; only the rest are normalized again."""
+"""Incremental rebuilds from the previous release in the output directory.
+
+A shard whose inputs are unchanged (the same manifest lines, normalizer, schema and Parquet writer,
+summed up in its `korea_deterrence.inputs` key) is copied whole. In a shard that changed, the rows
+of articles whose raw bytes and provenance are unchanged are reused; only the rest are normalized.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, SourceEntry
 from korea_deterrence.corpus.records import FACT_FIELDS
+from korea_deterrence.loaders.parquet import WRITER
 from korea_deterrence.schema import schema_id
 
-READ_ROWS = 2048
+INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every articles shard
+
+
+def shard_inputs(lines: list[tuple[int, str]]) -> str:
+    """sha256 of everything an articles shard's bytes depend on: its manifest lines (which pin each raw
+    file's sha256), the normalizer and schema versions and the Parquet writer."""
+    digest = hashlib.sha256(f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n".encode())
+    for _, line in lines:
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 class PreviousArticles:
-    """The previous release's articles, read once in article_id order alongside the new build."""
+    """The previous release's articles: whole shards by inputs key, rows read in article_id order."""
 
     def __init__(self, shards: list[Path]) -> None:
-        self._batches = self._read(shards)
+        files = [pq.ParquetFile(shard) for shard in shards]
+        self._by_inputs = {(f.metadata.metadata or {}).get(INPUTS_KEY.encode(), b"").decode(): path
+                           for f, path in zip(files, shards)}
+        self._groups = _row_groups(files)
         self._buffer: pa.Table | None = None
-        self._exhausted = False
 
     @classmethod
     def of(cls, release: Path) -> PreviousArticles | None:
@@ -38,38 +55,54 @@ class PreviousArticles:
             return None
         return cls(sorted((release / "data" / "articles").glob("train-*.parquet")))
 
-    @staticmethod
-    def _read(shards: list[Path]) -> Iterator[pa.RecordBatch]:
-        for shard in shards:
-            yield from pq.ParquetFile(shard).iter_batches(batch_size=READ_ROWS)
+    def shard(self, inputs: str) -> Path | None:
+        """The previous shard made from exactly these inputs, if any."""
+        return self._by_inputs.get(inputs)
 
     def reusable(self, entries: tuple[SourceEntry, ...]) -> tuple[pa.Table | None, set[str]]:
-        """Old rows for the entries whose sha256 and provenance match, and their ids (entries are sorted)."""
+        """Old rows for the entries whose sha256 and provenance match, and their ids (entries are sorted,
+        and each call asks for ids after the previous call's)."""
         if not entries:
             return None, set()
-        self._fill_through(entries[-1].article_id)
-        if self._buffer is None or self._buffer.num_rows == 0:
+        window = self._window(entries[0].article_id, entries[-1].article_id)
+        if window is None or window.num_rows == 0:
             return None, set()
-        ids = self._buffer["article_id"].to_pylist()
-        cut = bisect_right(ids, entries[-1].article_id)  # rows are sorted: the window is a prefix
-        window, self._buffer = self._buffer.slice(0, cut), self._buffer.slice(cut)
+        ids = window["article_id"].to_pylist()
         wanted = {e.article_id: _fingerprint(e) for e in entries}
-        old = _old_fingerprints(window)
-        keep = [i for i, (article_id, print_) in enumerate(zip(ids[:cut], old)) if wanted.get(article_id) == print_]
+        keep = [i for i, (article_id, print_) in enumerate(zip(ids, _old_fingerprints(window)))
+                if wanted.get(article_id) == print_]
         if not keep:
             return None, set()
         return window.take(keep), {ids[i] for i in keep}
 
-    def _fill_through(self, last_id: str) -> None:
-        """Read batches until the buffer holds every old row with an id up to `last_id`."""
-        while not self._exhausted and (self._buffer is None or self._buffer.num_rows == 0
-                                       or self._buffer["article_id"][-1].as_py() <= last_id):
-            batch = next(self._batches, None)
-            if batch is None:
-                self._exhausted = True
+    def _window(self, first_id: str, last_id: str) -> pa.Table | None:
+        """Old rows with ids in [first_id, last_id]; row groups wholly before first_id are never read."""
+        while self._buffer is None or self._buffer.num_rows == 0 or self._buffer["article_id"][-1].as_py() <= last_id:
+            group = next(self._groups, None)
+            if group is None:
                 break
-            table = pa.Table.from_batches([batch])
+            largest, read = group
+            if largest is not None and largest < first_id:
+                continue
+            table = read()
             self._buffer = table if self._buffer is None else pa.concat_tables([self._buffer, table])
+        if self._buffer is None:
+            return None
+        ids = self._buffer["article_id"].to_pylist()  # sorted
+        start, cut = bisect_left(ids, first_id), bisect_right(ids, last_id)
+        window, self._buffer = self._buffer.slice(start, cut - start), self._buffer.slice(cut)
+        return window
+
+
+def _row_groups(files: list[pq.ParquetFile]) -> Iterator[tuple[str | None, Callable[[], pa.Table]]]:
+    """(largest article_id or None when unknown, reader) of every row group, in order."""
+    for file in files:
+        meta = file.metadata
+        column = [meta.schema.column(j).path for j in range(meta.num_columns)].index("article_id")
+        for i in range(meta.num_row_groups):
+            stats = meta.row_group(i).column(column).statistics
+            largest = stats.max if stats is not None and stats.has_min_max else None
+            yield largest, (lambda file=file, i=i: file.read_row_group(i))
 
 
 def _fingerprint(entry: SourceEntry) -> tuple[Any, ...]:
