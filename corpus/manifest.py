@@ -2,7 +2,7 @@
 lines sorted by article_id.
 
 It is read in two streaming passes so that memory does not hold the entries: `scan_manifest` checks
-every line (the schema in worker processes) and keeps only what the cross-line checks need (names,
+every line and keeps only what the cross-line checks need (names,
 digests, bad line numbers); `entry_lines` then yields the valid lines in order, after checking the
 file did not change, and `parse_entry` turns one into a SourceEntry (in the process that uses it).
 """
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from korea_deterrence.corpus.compact import Digests, RawListing
-from korea_deterrence.corpus.parallel import batched, ordered_map
+from korea_deterrence.corpus.parallel import batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
 from korea_deterrence.schema.jsonl import JsonLine, check_line, jsonl_lines
@@ -35,11 +36,11 @@ class ManifestScan:
     entries: int = 0
 
 
-SCAN_LINES = 2048  # manifest lines per task of the first pass
+SCAN_LINES = 2048  # manifest lines whose raw files are looked up in the raw/ listing at once
 
 
 class CheckedLine(NamedTuple):
-    """What the cross-line checks need of one schema-checked line (small, so it travels cheaply)."""
+    """What the cross-line checks need of one schema-checked line."""
 
     number: int
     readable: bool  # False when the line is not a JSON object
@@ -48,22 +49,46 @@ class CheckedLine(NamedTuple):
     violations: list[Violation]
 
 
-def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, jobs: int = 1) -> ManifestScan:
-    """Check every line: schema (in `jobs` processes), order, duplicate ids, duplicate raw bytes, missing raw files."""
+def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str) -> ManifestScan:
+    """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
     scan = ScanState(label, listing, raw_dir)
-    tasks = ((label, part) for part in batched(jsonl_lines(path), SCAN_LINES))
-    for checked in ordered_map(check_lines, tasks, jobs):
-        scan.lines(checked)
+    for part in batched(jsonl_lines(path), SCAN_LINES):
+        scan.lines(check_lines(label, part))
     scan.finish()
     scan.result.sha256 = file_sha256(path)
     return scan.result
 
 
-def check_lines(task: tuple[str, list[tuple[int, str]]]) -> list[CheckedLine]:
-    """Parse and schema-check (label, [(number, text), ...]) lines of the manifest."""
-    label, lines = task
-    validator = _validator()
-    return [_checked(check_line(number, text, label, validator, "manifest.json")) for number, text in lines]
+def check_lines(label: str, lines: list[tuple[int, str]]) -> list[CheckedLine]:
+    """Parse and schema-check [(number, text), ...] lines of the manifest."""
+    return [_canonical(number, text) or _checked(check_line(number, text, label, _validator(), "manifest.json"))
+            for number, text in lines]
+
+
+# The fast path: a line as `json.dumps` writes a valid entry (keys in schema order, default separators,
+# with or without ensure_ascii) is checked by one regular expression that encodes every constraint of
+# schema/source.schema.json; anything else goes through json + the schema, which also explain errors.
+# tests/corpus/test_canonical_lines.py checks that it never accepts a line the schema rejects.
+CANONICAL_FOR = "urn:korea-deterrence:schema:source:1.0.0"
+# one code point of a JSON string: a plain character, an escaped surrogate pair, or one escape
+_CHAR = (r'(?:[^"\\\x00-\x1f]|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}'
+         r'|\\u[0-9a-fA-F]{4}|\\["\\/bfnrt])')
+_FACT = {"string": rf'"{_CHAR}+"', "url": rf'"https?://{_CHAR}*"', "date": r'"[0-9]{4}-[0-9]{2}-[0-9]{2}"'}
+_CANONICAL = re.compile(
+    r'\{"article_id": "(?P<article_id>(?=[^"]{1,64}")[a-z][a-z0-9]*(?:-[a-z0-9]+)*)", '
+    r'"raw_file": "(?P<raw_file>[A-Za-z0-9][A-Za-z0-9._-]*\.txt)", "sha256": "(?P<sha256>[0-9a-f]{64})", '
+    r'"size": (?:0|[1-9][0-9]*), '
+    + ", ".join(rf'"{name}": \{{"value": (?:null|{_FACT[kind]}), "basis": "{_CHAR}{{10,}}"\}}'
+                for name, kind in (("outlet", "string"), ("url", "url"), ("published", "date"),
+                                   ("retrieved", "date"), ("byline", "string"), ("rights", "string")))
+    + r"\}")
+
+
+def _canonical(number: int, text: str) -> CheckedLine | None:
+    match = _CANONICAL.fullmatch(text)
+    if match is None:
+        return None
+    return CheckedLine(number, True, match["raw_file"], (match["article_id"], match["raw_file"], match["sha256"]), [])
 
 
 @cache

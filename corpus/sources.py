@@ -59,9 +59,8 @@ def packaged_sources() -> Path:
     return Path(str(resources.files("korea_deterrence.corpus")))
 
 
-def open_sources(root: Path, label: str | None = None, jobs: int = 1) -> Sources:
-    """Check the manifest against itself and the raw files present (contents are not read);
-    the schema checks run in `jobs` processes."""
+def open_sources(root: Path, label: str | None = None) -> Sources:
+    """Check the manifest against itself and the raw files present (contents are not read)."""
     label = label or str(root)
     manifest_label = f"{label}/{MANIFEST}"
     if not (root / MANIFEST).is_file():
@@ -69,7 +68,7 @@ def open_sources(root: Path, label: str | None = None, jobs: int = 1) -> Sources
         return Sources(root, label, (missing,))
     raw_dir = root / RAW
     listing = RawListing(p.name for p in os.scandir(raw_dir) if p.is_file()) if raw_dir.is_dir() else RawListing(())
-    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW, jobs)
+    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW)
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
              for name in scan.unlisted]
     return Sources(root, label, tuple(scan.violations + found), scan)

@@ -84,7 +84,7 @@ def _sources_option(cmd: argparse.ArgumentParser) -> None:
 
 def _open(args: argparse.Namespace) -> Sources:
     root = args.sources or packaged_sources()
-    return open_sources(root, str(args.sources) if args.sources else "corpus", getattr(args, "jobs", 1))
+    return open_sources(root, str(args.sources) if args.sources else "corpus")
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -60,8 +60,8 @@ def _located(stderr: str, fixture: Path) -> list[tuple[str, int, str, str]]:
 @pytest.mark.parametrize("command", ["build", "build --jobs 2", "validate"])
 def test_invalid_fixture(rule: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manifest, "SCAN_LINES", 1)  # with --jobs 2, lines are checked in several workers
-    monkeypatch.setattr(batches, "CHUNK", 1)
+    monkeypatch.setattr(manifest, "SCAN_LINES", 1)  # each line looked up in the raw/ listing on its own
+    monkeypatch.setattr(batches, "CHUNK", 1)  # with --jobs 2, each raw file is read in a worker of its own
     fixture = FIXTURES / rule
     before = _tree_digest(fixture)
     out = tmp_path / "out"
