@@ -13,6 +13,8 @@ from typing import Sequence
 from korea_deterrence.annotations.cli import add_commands as add_studio_commands
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
+from korea_deterrence.corpus.parallel import warm_up
+from korea_deterrence.loaders.batches import normalize_chunk
 from korea_deterrence.loaders.diff import diff_releases, render_json, render_text
 from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan
 from korea_deterrence.loaders.release import build
@@ -88,6 +90,7 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
+    warm_up(normalize_chunk, args.jobs)  # the worker processes' imports overlap the manifest checks
     with _Progress() as progress:
         result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
     if result.violations:
