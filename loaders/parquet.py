@@ -7,7 +7,8 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from itertools import accumulate, chain
+from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -114,34 +115,40 @@ def encode(records: list[Any], features: Features) -> pa.Table:
     ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included).
     """
     schema = features.arrow_schema
-    columns = [_array(_field(records, name), feature, schema.field(name).type) for name, feature in features.items()]
-    return pa.Table.from_arrays(columns, schema=schema)
+    columns = _columns(records, list(features))
+    arrays = [_array(column, feature, schema.field(name).type)
+              for column, (name, feature) in zip(columns, features.items())]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _field(values: list[Any], name: str) -> list[Any]:
-    if not values:
-        return []
-    getter = operator.itemgetter(name) if isinstance(values[0], dict) else operator.attrgetter(name)
-    return [None if v is None else getter(v) for v in values]
+def _columns(values: Sequence[Any], names: list[str]) -> list[Sequence[Any]]:
+    """The values of each named field across records (dataclass objects or dicts; None gives None)."""
+    first = next((v for v in values if v is not None), None)
+    if first is None:
+        return [[None] * len(values) for _ in names]
+    getter = (operator.itemgetter if isinstance(first, dict) else operator.attrgetter)(*names)
+    if len(names) == 1:
+        return [[None if v is None else getter(v) for v in values]]
+    blank = (None,) * len(names)
+    return list(zip(*[blank if v is None else getter(v) for v in values]))
 
 
-def _array(values: list[Any], feature: Any, arrow_type: pa.DataType) -> pa.Array:
+def _array(values: Sequence[Any], feature: Any, arrow_type: pa.DataType) -> pa.Array:
     """One Arrow array of `arrow_type` from Python values of `feature`."""
     if isinstance(feature, ClassLabel):
         ids = {name: i for i, name in enumerate(feature.names)}
         return pa.array([None if v is None else ids[v] for v in values], arrow_type)
     if isinstance(feature, List):
-        offsets, flat, nulls = [0], [], []
-        for v in values:
-            nulls.append(v is None)
-            flat.extend(v or ())
-            offsets.append(len(flat))
-        child = _array(flat, feature.feature, arrow_type.value_type)
+        nulls = [v is None for v in values]
+        present = [v for v in values if v is not None] if any(nulls) else values
+        offsets = list(accumulate((0 if v is None else len(v) for v in values), initial=0))
+        child = _array(list(chain.from_iterable(present)), feature.feature, arrow_type.value_type)
         mask = pa.array(nulls) if any(nulls) else None
         return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), child, type=arrow_type, mask=mask)
     if isinstance(feature, dict):
-        children = [_array(_field(values, name), sub, arrow_type.field(name).type) for name, sub in feature.items()]
+        columns = _columns(values, list(feature))
+        children = [_array(column, sub, arrow_type.field(name).type)
+                    for column, (name, sub) in zip(columns, feature.items())]
         mask = pa.array([v is None for v in values]) if any(v is None for v in values) else None
         return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
     return pa.array(values, arrow_type)
-
