@@ -40,6 +40,7 @@ class BuildRun:
     peak_tree_rss_mb: float  # largest sampled sum of VmRSS over the process tree
     stdout: str
     stderr: str
+    tree_cpu_s: float = 0.0  # CPU time of every process of the tree (forkserver workers included), last samples
 
 
 def read_corpus(root: Path) -> Corpus:
@@ -96,20 +97,30 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> BuildRun:
         err.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
         return BuildRun(proc.returncode, wall, cpu, usage.ru_maxrss / 1024, sampler.peak / 2 ** 20,
-                        out.read(), err.read())
+                        out.read(), err.read(), max(cpu, sampler.cpu_s))
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed VmRSS (bytes) of a process and all its descendants every `interval` s."""
+    """Samples the summed VmRSS (bytes) of a process and all its descendants every `interval` s, and
+    the CPU time each of them had used when last seen (so at most `interval` per process is missed)."""
 
     def __init__(self, root: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.root, self.interval, self.peak = root, interval, 0
+        self._cpu: dict[int, float] = {}
         self._done = threading.Event()
 
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
+
     def run(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
         while not self._done.is_set():
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.root)))
+            pids = _tree(self.root)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
+            for pid in pids:
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu_ticks(pid) / ticks)
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -133,6 +144,15 @@ def _tree(root: int) -> list[int]:
         found.append(pid)
         todo.extend(parents.get(pid, []))
     return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of one process (not its children), in clock ticks; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 def _rss(pid: int) -> int:

@@ -57,6 +57,9 @@ def render(record: dict[str, Any]) -> str:
         lines += [f"Build throughput / floor throughput: **{record['ratio_build_to_floor']:.2%}** by wall time"
                   + (f", {cpu:.2%} by CPU time" if cpu else "")
                   + f" (page cache warmed first: {record['warm_read_s']} s to read all raw files).", ""]
+    if "release_sha256sums_sha256" in record:
+        lines += [f"sha256 of the release's SHA256SUMS: `{record['release_sha256sums_sha256']}` (the same for any "
+                  "`--jobs` on the same corpus and code).", ""]
     if "load_first_row" in record:
         t = record["load_first_row"]
         lines += ['`load_dataset(release, "articles", streaming=True)`, offline, empty cache: first row after '
@@ -90,7 +93,8 @@ def _table(record: dict[str, Any]) -> list[str]:
     note = (f"Load average (1/5/15 min) before the floor: {load[0]}/{load[1]}/{load[2]}, after the build: "
             f"{load[3]}/{load[4]}/{load[5]} on {record['machine']['cores']} cores; above the core count, other "
             "processes competed and wall times are inflated (CPU seconds much less so).") if load else ""
-    return ["| measurement | wall s | articles/s | MB/s | CPU s | articles/CPU-s | peak RSS (max process / tree sum) |",
+    return ["| measurement | wall s | articles/s | MB/s | CPU s (all processes) | articles/CPU-s | "
+            "peak RSS (max process / tree sum) |",
             "|---|---|---|---|---|---|---|",
             f"| I/O floor (read + Parquet zstd) | {f['s']} | {f['articles_per_s']:,} | {f['mb_per_s']} | "
             f"{f['cpu_s']} | {f['articles_per_cpu_s']:,} | |",
