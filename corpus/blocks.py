@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
+from itertools import combinations
 from typing import Iterator
 
 from korea_deterrence.corpus.records import Block, BlockKind, Dateline
 from korea_deterrence.corpus.textmap import Change, EditedText
 
-# A trailing comments widget: a "Comments" line followed only by the widget's stock lines.
-_WIDGET_HEAD = re.compile(r"(?:Comments|\d+ comments?)", re.IGNORECASE)
-_WIDGET_LINES = (
-    re.compile(r"There are no comments (?:for|on) this (?:story|article)\.?", re.IGNORECASE),
-    re.compile(r"Be the first to (?:respond|comment)\b.*", re.IGNORECASE),
+# A trailing comments widget: a "Comments" line (not the first) followed only by the widget's stock lines.
+_WIDGET = re.compile(
+    r"\n(?:Comments|\d+ comments?)"
+    r"(?:\n(?:There are no comments (?:for|on) this (?:story|article)\.?"
+    r"|Be the first to (?:respond|comment)\b.*))+\Z",
+    re.IGNORECASE,
 )
 _DATELINE = re.compile(
     r"Published:\s*(?P<date>\d{1,2} [A-Z][a-z]+ \d{4})\.?(?:\s+(?P<byline>[^.]+)\.)?(?:\s+(?P<outlet>[^.]+))?\.?"
 )
 _BULLET = re.compile(r"(?:[-•*▪–]|\d{1,2}[.)])\s")
-_TERMINAL = ".!?:;,…\"”’)]"
+_TERMINALS = tuple(".!?:;,…\"”’)]")
 _MIN_REPEAT_CHARS = 200  # a repeated run shorter than this is kept (it may be a legitimate refrain)
 HEADLINE_MAX = 150
 
 
 def lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line of `text`."""
-    spans, pos = [], 0
+    spans, start = [], 0
     for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
+        end = start + len(line)
+        spans.append((start, end))
+        start = end + 1
     return spans
 
 
@@ -40,25 +44,19 @@ def remove_boilerplate(doc: EditedText) -> None:
 
 
 def _widget_changes(text: str) -> Iterator[Change]:
-    spans = lines(text)
-    for i, (start, end) in enumerate(spans):
-        if not i or not _WIDGET_HEAD.fullmatch(text[start:end]):
-            continue
-        rest = [text[s:e] for s, e in spans[i + 1:]]
-        if rest and all(_is_widget(r) for r in rest):
-            yield start - 1, len(text), "", "boilerplate"
-            return
-
-
-def _is_widget(line: str) -> bool:
-    return any(p.fullmatch(line) for p in _WIDGET_LINES)
+    widget = _WIDGET.search(text)
+    if widget:
+        yield widget.start(), len(text), "", "boilerplate"
 
 
 def _repeat_changes(text: str) -> Iterator[Change]:
     """The longest run of lines immediately followed by an identical copy; the copy is removed."""
+    content = text.split("\n")
+    sizes = _repeat_sizes(content)
+    if not sizes:
+        return
     spans = lines(text)
-    content = [text[s:e] for s, e in spans]
-    for size in range(len(content) // 2, 0, -1):
+    for size in sizes:
         for i in range(len(content) - 2 * size + 1):
             if content[i:i + size] == content[i + size:i + 2 * size]:
                 copy_start, copy_end = spans[i + size][0], spans[i + 2 * size - 1][1]
@@ -67,48 +65,72 @@ def _repeat_changes(text: str) -> Iterator[Change]:
                     return
 
 
+def _repeat_sizes(content: list[str]) -> list[int]:
+    """The sizes a run of lines followed by a copy of itself can have, largest first: the distances
+    between two equal lines, up to half the lines."""
+    if len(set(content)) == len(content):
+        return []
+    where: dict[str, list[int]] = {}
+    for i, line in enumerate(content):
+        where.setdefault(line, []).append(i)
+    distances = {b - a for found in where.values() for a, b in combinations(found, 2)}
+    return sorted((d for d in distances if d <= len(content) // 2), reverse=True)
+
+
 def parse_dateline(line: str) -> Dateline | None:
     """The fields of a `Published: <date>. <byline>. <outlet>` line, or None."""
     m = _DATELINE.fullmatch(line)
-    if not m:
-        return None
+    published = _iso_date(m["date"]) if m else None
+    return Dateline(published, m["byline"], m["outlet"]) if published else None
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(date: str) -> str | None:
+    """A `<day> <Month> <year>` date in ISO form, or None if there is no such day (cached: strptime is slow)."""
     try:
-        published = datetime.strptime(m["date"], "%d %B %Y").date().isoformat()
+        return datetime.strptime(date, "%d %B %Y").date().isoformat()
     except ValueError:
         return None
-    return Dateline(published, m["byline"], m["outlet"])
 
 
 def classify(text: str) -> list[Block]:
     """Type every line of normalized `text` as a block."""
     blocks: list[Block] = []
-    for start, end in lines(text):
-        blocks.append(Block(_kind(text[start:end], blocks, text), start, end))
+    prose, last_kind, last_line = 0, "", ""  # how many blocks so far are not datelines; the last one's kind, text
+    start = 0
+    for line in text.split("\n"):
+        kind = _kind(line, prose, last_kind, last_line)
+        end = start + len(line)
+        blocks.append(Block(kind, start, end))
+        start = end + 1
+        if kind != "dateline":
+            prose, last_kind, last_line = prose + 1, kind, line
     return blocks
 
 
-def _kind(line: str, before: list[Block], text: str) -> BlockKind:
-    prose = [b for b in before if b.kind != "dateline"]
+def _kind(line: str, prose: int, last_kind: str, last_line: str) -> BlockKind:
+    """The kind of `line` after `prose` blocks that are not datelines, the last of them of `last_kind`
+    with text `last_line`."""
     if not prose and parse_dateline(line):
         return "dateline"
     if _BULLET.match(line):
         return "list_item"
+    after_title = prose == 1 and last_kind == "title"
     if _is_headline(line):
         if not prose:
             return "title"
-        if len(prose) == 1 and prose[0].kind == "title":
+        if after_title:
             return "subtitle"
-        previous = text[prose[-1].start:prose[-1].end]
-        if previous.endswith(":") or prose[-1].kind == "list_item":
+        if last_line.endswith(":") or last_kind == "list_item":
             return "list_item"
         return "heading"
-    if len(prose) == 1 and prose[0].kind == "title" and _is_quoted(line):
+    if after_title and _is_quoted(line):
         return "subtitle"
     return "paragraph"
 
 
 def _is_headline(line: str) -> bool:
-    return len(line) <= HEADLINE_MAX and not line.endswith(tuple(_TERMINAL))
+    return len(line) <= HEADLINE_MAX and not line.endswith(_TERMINALS)
 
 
 def _is_quoted(line: str) -> bool:

@@ -22,17 +22,28 @@ from typing import Iterator
 
 from korea_deterrence.corpus.textmap import Change, EditedText
 
-_NEWLINE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b\u200e\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+# (Patterns that scan whole texts start with one character set or literal, not with a repeated or
+# optional item such as `[...]+`: that lets the regex engine skip fast to the next possible match.)
+_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
+_NEWLINE = re.compile(f"[{_BREAKS}](?:(?<=\r)\n)?")  # CRLF is one newline
+_INVISIBLE_CHARS = (
+    "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}][{_INVISIBLE_CHARS}]*")
 # horizontal whitespace other than U+0020 (controls such as \x1c-\x1f are removed before this pass)
 _WIDE_SPACE = "\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_SPACES = re.compile(rf"[ {_WIDE_SPACE}]{{2,}}|[{_WIDE_SPACE}]|^ | $", re.MULTILINE)
+_WIDE = re.compile(f"[{_WIDE_SPACE}]")  # (only where the suspect scan found something)
+# A space or wide space that starts a run of two or more, is wide, or is a space at a line's edge.
+_SPACES = re.compile(rf"[ {_WIDE_SPACE}](?:[ {_WIDE_SPACE}]+|(?<=[{_WIDE_SPACE}])|(?<![^\n] )|(?=\n|\Z))")
 _BLANK_RUN = re.compile(r"\n\n+")
+_SPACE_BY_NEWLINE = re.compile(r"\n(?: |(?<= \n))")  # a space just after or just before a line break
+# A run of non-ASCII characters, with the ASCII character before it (whose marks may follow). NFC
+# never changes across a cut just before an ASCII character: it has combining class 0 and is never
+# the second character of a canonical composition (checked over all of Unicode).
+_NON_ASCII_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 # one scan that says whether the newline, invisible or wide-space passes have anything to do
-_SUSPECT = re.compile("[\r\x0b\x0c\x85\u2028\u2029" + _INVISIBLE.pattern[1:-2] + _WIDE_SPACE + "]")
+_SUSPECT = re.compile(f"[{_BREAKS}{_INVISIBLE_CHARS}{_WIDE_SPACE}]")
 
 
 def normalize_characters(doc: EditedText) -> None:
@@ -43,16 +54,17 @@ def normalize_characters(doc: EditedText) -> None:
     if suspect:
         doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
         doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
-    if not unicodedata.is_normalized("NFC", doc.text):
-        doc.apply(_nfc_changes(doc.text))
-    if suspect or _may_need_spaces(doc.text):
+    normal = unicodedata.normalize("NFC", doc.text)  # the text itself, fast, when a quick check finds it NFC
+    if normal != doc.text:
+        doc.apply(_nfc_changes(doc.text, normal))
+    if (suspect and _WIDE.search(doc.text)) or _may_need_spaces(doc.text):
         doc.apply(_space_changes(doc.text))
     if "\n\n" in doc.text or doc.text.startswith("\n") or doc.text.endswith("\n"):
         doc.apply(_blank_changes(doc.text))
 
 
 def _may_need_spaces(text: str) -> bool:
-    edges = text.startswith(" ") or text.endswith(" ") or "\n " in text or " \n" in text
+    edges = text.startswith(" ") or text.endswith(" ") or _SPACE_BY_NEWLINE.search(text) is not None
     return edges or "  " in text
 
 
@@ -76,17 +88,23 @@ def _blank_changes(text: str) -> Iterator[Change]:
         yield len(text) - trail, len(text), "", "blank_lines"
 
 
-def _nfc_changes(text: str) -> Iterator[Change]:
-    """Minimal ranges whose NFC form differs, searched only in lines that are not NFC."""
+def _nfc_changes(text: str, normal: str) -> Iterator[Change]:
+    """Minimal ranges whose NFC form differs, searched only in the non-ASCII runs of lines that are not NFC.
+
+    `normal` is the NFC form of `text`; its lines are those of `text` in NFC (no composition crosses a
+    line break).
+    """
     pos = 0
-    for line in text.split("\n"):
-        if not unicodedata.is_normalized("NFC", line):
-            yield from ((pos + s, pos + e, r, k) for s, e, r, k in _nfc_line(line))
+    for line, normal_line in zip(text.split("\n"), normal.split("\n")):
+        if line != normal_line:
+            for run in _NON_ASCII_RUN.finditer(line):
+                offset = pos + run.start()
+                yield from ((offset + s, offset + e, r, k) for s, e, r, k in _nfc_run(run.group()))
         pos += len(line) + 1
 
 
-def _nfc_line(text: str) -> Iterator[Change]:
-    """Minimal ranges of one line whose NFC form differs, cut where composition cannot cross."""
+def _nfc_run(text: str) -> Iterator[Change]:
+    """Minimal ranges of `text` whose NFC form differs, cut where composition cannot cross."""
     units = _units(text)
     i = 0
     while i < len(units):

@@ -10,6 +10,7 @@ measurement against pysbd and blingfire: see ``benchmarks/segmenters.py``.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 #: Abbreviations (lower case, without the final period) that never end a sentence:
 #: a period after them is not a boundary whatever follows. Titles, ranks, months, Latin.
@@ -34,24 +35,42 @@ SENTENCE_STARTERS: tuple[str, ...] = (
     "There", "These", "They", "This", "Those", "We", "What", "When", "While", "Yet",
 )
 
-_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-# A line's content, stripped: sentences never cross a line break.
-_LINE = re.compile(rf"[^\s](?:[^{_BREAKS}]*[^\s])?")
-# Terminal punctuation, closing quotes/brackets, the whitespace after, the next character.
-_CANDIDATE = re.compile(
-    r"(?P<punct>[.?!\u2026\u203d]+)[\"'\u201d\u2019\u00bb\u203a)\]}]*"
-    r"(?P<ws>\s+)(?=(?P<next>\S))"
-)
+_ABBREVIATIONS = frozenset(ABBREVIATIONS)
+_NUMBER_ABBREVIATIONS = frozenset(NUMBER_ABBREVIATIONS)
+_AMBIGUOUS = frozenset(AMBIGUOUS_ABBREVIATIONS)
+_STARTERS = frozenset(SENTENCE_STARTERS)
+# A word of this many letters is longer than any abbreviation.
+_LONG_WORD = 1 + max(map(len, _ABBREVIATIONS | _NUMBER_ABBREVIATIONS | _AMBIGUOUS))
+
+_TERMINALS = ".?!\u2026\u203d"
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # the line breaks of str.splitlines
+
+
+def _candidate_pattern(punct: str) -> re.Pattern[str]:
+    """Terminal punctuation (a run of `punct`), closing quotes/brackets, the whitespace after (no
+    line break), the next character.
+
+    `long_word` is set (empty) when more ASCII letters precede the punctuation than any
+    abbreviation has, so the word before it is none. This look-behind sees letters before the
+    range searched, so split_sentences never searches a range that starts inside a word. (The
+    pattern starts with one `punct`, not `punct+`: that lets the regex engine skip fast to the
+    next candidate.)
+    """
+    return re.compile(
+        rf"(?P<punct>{punct}(?P<long_word>(?<=[A-Za-z]{{{_LONG_WORD}}}{punct}))?{punct}*)"
+        rf"[\"'\u201d\u2019\u00bb\u203a)\]}}]*(?P<ws>[^\S{_BREAKS}]+)(?=(?P<next>\S))"
+    )
+
+
+_CANDIDATE = _candidate_pattern(f"[{_TERMINALS}]")
+# The same for text whose only terminal punctuation is the period: a pattern that starts with
+# one literal character lets the regex engine skip to the next candidate much faster.
+_PERIOD_CANDIDATE = _candidate_pattern(r"\.")
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _WORD = re.compile(r"\w+")
 _OPENERS = "\"'\u201c\u2018\u00ab\u2039([{"
 _CONTINUATIONS = ",;:%"
 _LOOKBACK = 24
-
-_ABBREVIATIONS = frozenset(ABBREVIATIONS)
-_NUMBER_ABBREVIATIONS = frozenset(NUMBER_ABBREVIATIONS)
-_AMBIGUOUS = frozenset(AMBIGUOUS_ABBREVIATIONS)
-_STARTERS = frozenset(SENTENCE_STARTERS)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -63,26 +82,45 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     end = len(text) if end is None else end
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"range [{start}, {end}) is not inside a text of length {len(text)}")
+    if start and not text[start - 1].isspace():  # a range inside a word: segment a copy (see _candidate_pattern)
+        return [(start + a, start + b) for a, b in split_sentences(text[start:end])]
+    other_terminals = any(text.find(ch, start, end) >= 0 for ch in _TERMINALS[1:])
+    candidates = (_CANDIDATE if other_terminals else _PERIOD_CANDIDATE).finditer(text, start, end)
+    cand = next(candidates, None)  # candidates never cross a line break
     spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text, start, end):
-        line_start, line_end = line.span()
+    for line_start, line_end in _lines(text, start, end):
         sent_start = line_start
-        for cand in _CANDIDATE.finditer(text, line_start, line_end):
-            if _is_boundary(text, cand):
-                spans.append((sent_start, cand.start("ws")))
-                sent_start = cand.end("ws")
+        while cand is not None and cand.start() < line_end:
+            if _is_boundary(text, cand, line_start):
+                ws_start, ws_end = cand.span("ws")
+                spans.append((sent_start, ws_start))
+                sent_start = ws_end
+            cand = next(candidates, None)
         spans.append((sent_start, line_end))
     return spans
 
 
-def _is_boundary(text: str, cand: re.Match[str]) -> bool:
-    """Whether the terminal punctuation matched by ``cand`` ends a sentence."""
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the content of every line of ``text[start:end]`` that is not blank,
+    stripped of whitespace: sentences never cross a line break."""
+    pos = start
+    for line in text[start:end].splitlines(keepends=True):
+        content = line.strip()
+        if content:
+            content_start = pos + len(line) - len(line.lstrip())
+            yield content_start, content_start + len(content)
+        pos += len(line)
+
+
+def _is_boundary(text: str, cand: re.Match[str], line_start: int) -> bool:
+    """Whether the terminal punctuation matched by ``cand``, in the line starting at ``line_start``,
+    ends a sentence."""
     nxt = cand.group("next")
     if nxt.islower() or nxt in _CONTINUATIONS:
         return False
-    if cand.group("punct") != ".":
+    if cand.group("long_word") is not None or cand.group("punct") != ".":
         return True
-    pos, line_start = cand.start(), cand.pos
+    pos = cand.start()
     before = text[max(line_start, pos - _LOOKBACK):pos].rsplit(maxsplit=1)
     token = before[-1].lstrip(_OPENERS) if before else ""
     if not token:

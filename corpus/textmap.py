@@ -39,15 +39,15 @@ class EditedText:
 
     def edits(self) -> list[Edit]:
         """The recorded edits with raw char, raw byte and output offsets."""
-        edits, out, byte, raw_pos = [], 0, 0, 0
+        edits, out, byte, raw_pos = [], 0, 0, 0  # byte: UTF-8 length of raw[:raw_pos]
         for seg in self.segments:
-            byte += _utf8_len(self.raw[raw_pos:seg.raw_start])
-            raw_pos = seg.raw_start
-            raw_text = self.raw[seg.raw_start:seg.raw_end]
             if seg.kinds:
+                byte += _utf8_len(self.raw[raw_pos:seg.raw_start])
+                raw_text = self.raw[seg.raw_start:seg.raw_end]
                 end_byte = byte + _utf8_len(raw_text)
                 edits.append(Edit(tuple(seg.kinds), seg.raw_start, seg.raw_end, byte, end_byte,
                                   out, out + len(seg.text), raw_text, seg.text))
+                byte, raw_pos = end_byte, seg.raw_end
             out += len(seg.text)
         return edits
 
