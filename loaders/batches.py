@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+from contextlib import contextmanager
 from collections import deque
 from functools import cache
 from pathlib import Path
@@ -60,6 +62,25 @@ class Chunk:
 
 def normalize_chunk(chunk: Chunk) -> Batch:
     """Verify every raw file of the chunk; normalize and encode those not reused."""
+    with paused_gc():
+        return _normalize_chunk(chunk)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: a chunk allocates ~50 objects per article, which would
+    trigger ~25% of extra time in collections, and they are freed by reference counting anyway
+    (any cycle left is collected once the chunk is done)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _normalize_chunk(chunk: Chunk) -> Batch:
     entries = [parse_entry(number, line) for number, line in chunk.lines]
     articles: list[Article] = []
     violations: list[Violation] = []
