@@ -6,7 +6,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
-from itertools import islice
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -14,14 +14,18 @@ R = TypeVar("R")
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
-    """`map(fn, items)` in `jobs` processes (in this one when jobs <= 1), at most 2 * jobs tasks in flight.
+    """`map(fn, items)` in `jobs` processes (in this one when jobs <= 1 or there is only one item), at
+    most 2 * jobs tasks in flight.
 
     Workers come from a forkserver that has imported `fn`'s module once: they start fast and do not
     inherit (and copy-on-write) this process's heap, so memory stays flat whatever the input size.
     """
-    if jobs <= 1:
-        yield from map(fn, items)
+    items = iter(items)
+    head = list(islice(items, 2))
+    if jobs <= 1 or len(head) < 2:  # a single task (say, one changed article) is not worth a pool
+        yield from map(fn, chain(head, items))
         return
+    items = chain(head, items)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(fn)) as pool:
         pending: deque[Future[R]] = deque()
         for item in items:
