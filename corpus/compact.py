@@ -19,7 +19,9 @@ class RawListing:
 
     def __init__(self, names: Iterable[str]) -> None:
         parts = [np.array(batch, dtype=bytes) for batch in batched(map(os.fsencode, names), _LISTING_BATCH)]
-        self._names = np.sort(np.concatenate(parts)) if parts else np.array([], dtype="S1")
+        self._names = np.concatenate(parts) if parts else np.array([], dtype="S1")
+        del parts
+        self._names.sort()  # in place
         self._mentioned = np.zeros(len(self._names), dtype=bool)
 
     def mention(self, names: list[str]) -> list[bool]:
@@ -49,14 +51,37 @@ class Digests:
         self._lines.append(line)
 
     def repeats(self) -> list[tuple[int, int]]:
-        """(line, first line with the same digest) for every digest listed before, in line order."""
+        """(line, first line with the same digest) for every digest listed before, in line order.
+
+        Sorts only the first 8 bytes of each digest (8 bytes per entry besides the digests held);
+        entries whose prefixes collide are then compared in full.
+        """
         if not self._lines:
             return []
-        # S32 compares as bytes; two different 32-byte values never compare equal
-        digests = np.frombuffer(bytes(self._digests), dtype="S32")
-        order = np.argsort(digests, kind="stable")  # equal digests stay in line order
-        lines = np.frombuffer(self._lines, dtype=np.int64)[order]
-        ordered = digests[order]
-        repeat = np.concatenate(([False], ordered[1:] == ordered[:-1]))
-        first = np.maximum.accumulate(np.where(repeat, 0, np.arange(len(repeat))))
-        return sorted(zip(lines[repeat].tolist(), lines[first[repeat]].tolist()))
+        prefixes = np.frombuffer(self._digests, dtype=np.uint64)[::4]  # a view: no copy
+        order = np.argsort(prefixes, kind="stable")  # equal prefixes stay in line order
+        ordered = prefixes[order]
+        starts = np.flatnonzero(ordered[1:] == ordered[:-1])  # positions whose prefix equals the next one's
+        found: list[tuple[int, int]] = []
+        for run in _runs(starts.tolist()):
+            first_of: dict[bytes, int] = {}
+            for position in run:
+                index = int(order[position])
+                digest = bytes(self._digests[32 * index:32 * index + 32])
+                line = self._lines[index]
+                if digest in first_of:
+                    found.append((line, first_of[digest]))
+                else:
+                    first_of[digest] = line
+        return sorted(found)
+
+
+def _runs(starts: list[int]) -> list[list[int]]:
+    """Runs of sorted positions p, p+1, ..., p+k from the positions p whose value equals the next one's."""
+    runs: list[list[int]] = []
+    for position in starts:
+        if runs and runs[-1][-1] == position:
+            runs[-1].append(position + 1)
+        else:
+            runs.append([position, position + 1])
+    return runs
