@@ -17,7 +17,7 @@ from datasets import ClassLabel, Features, List
 from korea_deterrence.corpus.parallel import batched
 
 ROW_GROUP_ROWS = 1000
-SHARD_ROWS = 10_000  # ~55 MB of news text, ~8 MB compressed: a rebuild rewrites only the shards that changed
+SHARD_ROWS = 10_000  # ~55 MB of news text, ~7 MB compressed: a rebuild rewrites only the shards that changed
 WRITER_OPTIONS: dict[str, Any] = {"compression": "zstd", "use_dictionary": False, "write_statistics": True}
 # what, besides the rows, decides a shard's bytes (a copied shard must equal a freshly written one)
 WRITER = f"pyarrow {pa.__version__} {sorted(WRITER_OPTIONS.items())} row groups of {ROW_GROUP_ROWS}"
