@@ -36,7 +36,7 @@ class BuildRun:
     rc: int
     wall_s: float
     cpu_s: float  # user + system CPU time of the process and its waited-for descendants
-    maxrss_mb: float  # ru_maxrss from wait4: the largest single process of the tree
+    maxrss_mb: float  # the largest peak RSS (VmHWM) of any one process of the tree, as last sampled
     peak_tree_rss_mb: float  # largest sampled sum of VmRSS over the process tree
     stdout: str
     stderr: str
@@ -96,7 +96,8 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> BuildRun:
         out.seek(0)
         err.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
-        return BuildRun(proc.returncode, wall, cpu, usage.ru_maxrss / 1024, sampler.peak / 2 ** 20,
+        # not ru_maxrss: Linux counts in it this (measuring) process's RSS at the fork before exec
+        return BuildRun(proc.returncode, wall, cpu, sampler.largest / 2 ** 20, sampler.peak / 2 ** 20,
                         out.read(), err.read(), max(cpu, sampler.cpu_s))
 
 
@@ -108,11 +109,16 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.interval, self.peak = root, interval, 0
         self._cpu: dict[int, float] = {}
+        self._hwm: dict[int, int] = {}  # VmHWM: the kernel's peak RSS of each process (after its exec)
         self._done = threading.Event()
 
     @property
     def cpu_s(self) -> float:
         return sum(self._cpu.values())
+
+    @property
+    def largest(self) -> int:
+        return max(self._hwm.values(), default=0)
 
     def run(self) -> None:
         ticks = os.sysconf("SC_CLK_TCK")
@@ -121,6 +127,7 @@ class _TreeSampler(threading.Thread):
             self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
             for pid in pids:
                 self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu_ticks(pid) / ticks)
+                self._hwm[pid] = max(self._hwm.get(pid, 0), _rss(pid, "VmHWM:"))
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -155,10 +162,11 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def _rss(pid: int) -> int:
+def _rss(pid: int, field: str = "VmRSS:") -> int:
+    """A size field of /proc/<pid>/status in bytes (VmRSS: now; VmHWM: the peak); 0 once it is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
