@@ -118,7 +118,7 @@ def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], ann
     _write_text(root / "croissant.json", json.dumps(croissant(manifest, tables), indent=2, ensure_ascii=False) + "\n")
     _write_text(root / "CITATION.cff", citation_cff(manifest["version"]))
     _write_text(root / "DATASHEET.md", datasheet())
-    _write_text(root / "SHA256SUMS", sha256sums(root))
+    _write_text(root / "SHA256SUMS", sha256sums(root, manifest["data_sha256"]))
 
 
 def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) -> dict[str, Any]:
@@ -144,11 +144,12 @@ def datasheet() -> str:
     return resources.files(__package__).joinpath("DATASHEET.md").read_text("utf-8")
 
 
-
-def sha256sums(root: Path) -> str:
-    """`sha256  path` for every file under root (sorted, POSIX paths), except SHA256SUMS itself."""
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
-    return "".join(f"{file_sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in files)
+def sha256sums(root: Path, known: dict[str, str]) -> str:
+    """`sha256  path` for every file under root (sorted, POSIX paths), except SHA256SUMS itself;
+    the data files' digests come from `known` (hashed once, for manifest.json) instead of a second read."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")  # sorted part by part, as paths
+    names = [p.relative_to(root).as_posix() for p in files]
+    return "".join(f"{known.get(name) or file_sha256(root / name)}  {name}\n" for name in names)
 
 
 def _write_text(path: Path, text: str) -> None:
