@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 from typing import Iterable, Iterator
 
 from korea_deterrence.corpus.blocks import classify, parse_dateline, remove_boilerplate
 from korea_deterrence.corpus.normalize import normalize_characters
 from korea_deterrence.corpus.records import Article, Block, Dateline, Provenance, Sentence, SourceEntry
-from korea_deterrence.corpus.sentences import split_sentences
+from korea_deterrence.corpus.sentences import split_lines
 from korea_deterrence.corpus.sources import Sources, read_raw
 from korea_deterrence.corpus.textmap import EditedText
 from korea_deterrence.schema import Violation
@@ -31,12 +30,9 @@ def normalize(article_id: str, raw: str, provenance: Provenance) -> Article:
 
 
 def _sentences(text: str, blocks: list[Block]) -> Iterator[Sentence]:
-    """Sentences of every block but datelines (one pass: the segmenter never crosses a line)."""
-    starts = [b.start for b in blocks]
-    for start, end in split_sentences(text):
-        index = bisect_right(starts, start) - 1
-        if blocks[index].kind != "dateline":
-            yield Sentence(start, end, index)
+    """Sentences of every block but datelines (blocks are the lines of the normalized text)."""
+    lines = ((b.start, b.end, i) for i, b in enumerate(blocks) if b.kind != "dateline")
+    return (Sentence(start, end, index) for start, end, index in split_lines(text, lines))
 
 
 def iter_articles(sources: Sources, entries: Iterable[SourceEntry] | None = None,

@@ -10,7 +10,7 @@ measurement against pysbd and blingfire: see ``benchmarks/segmenters.py``.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
 #: Abbreviations (lower case, without the final period) that never end a sentence:
 #: a period after them is not a boundary whatever follows. Titles, ranks, months, Latin.
@@ -84,19 +84,37 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         raise ValueError(f"range [{start}, {end}) is not inside a text of length {len(text)}")
     if start and not text[start - 1].isspace():  # a range inside a word: segment a copy (see _candidate_pattern)
         return [(start + a, start + b) for a, b in split_sentences(text[start:end])]
+    lines = ((line_start, line_end, 0) for line_start, line_end in _lines(text, start, end))
+    return [(a, b) for a, b, _ in _split(text, lines, start, end)]
+
+
+def split_lines(text: str, lines: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The sentences of some lines of `text`, each as ``(start, end, key)``.
+
+    `lines` are ``(start, end, key)`` spans of `text`, in order, each a whole line stripped
+    of whitespace and not empty, as the lines of normalized text are; the lines not given
+    are skipped. Over all lines of a text this finds what ``split_sentences`` finds, without
+    searching for the lines again.
+    """
+    return _split(text, lines, 0, len(text))
+
+
+def _split(text: str, lines: Iterable[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:
     other_terminals = any(text.find(ch, start, end) >= 0 for ch in _TERMINALS[1:])
     candidates = (_CANDIDATE if other_terminals else _PERIOD_CANDIDATE).finditer(text, start, end)
     cand = next(candidates, None)  # candidates never cross a line break
-    spans: list[tuple[int, int]] = []
-    for line_start, line_end in _lines(text, start, end):
+    spans: list[tuple[int, int, int]] = []
+    for line_start, line_end, key in lines:
+        while cand is not None and cand.start() < line_start:  # in a line skipped
+            cand = next(candidates, None)
         sent_start = line_start
         while cand is not None and cand.start() < line_end:
             if _is_boundary(text, cand, line_start):
                 ws_start, ws_end = cand.span("ws")
-                spans.append((sent_start, ws_start))
+                spans.append((sent_start, ws_start, key))
                 sent_start = ws_end
             cand = next(candidates, None)
-        spans.append((sent_start, line_end))
+        spans.append((sent_start, line_end, key))
     return spans
 
 
@@ -115,10 +133,10 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _is_boundary(text: str, cand: re.Match[str], line_start: int) -> bool:
     """Whether the terminal punctuation matched by ``cand``, in the line starting at ``line_start``,
     ends a sentence."""
-    nxt = cand.group("next")
+    nxt, long_word, punct = cand.group("next", "long_word", "punct")
     if nxt.islower() or nxt in _CONTINUATIONS:
         return False
-    if cand.group("long_word") is not None or cand.group("punct") != ".":
+    if long_word is not None or punct != ".":
         return True
     pos = cand.start()
     before = text[max(line_start, pos - _LOOKBACK):pos].rsplit(maxsplit=1)

@@ -103,18 +103,20 @@ def _uncompressed(path: Path) -> int:
 
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
     """Stream JSON-ready rows into shards of `directory`."""
-    writer = ShardWriter(directory, split, features.arrow_schema)
+    schema = features.arrow_schema
+    writer = ShardWriter(directory, split, schema)
     for batch in batched(rows, ROW_GROUP_ROWS):
-        writer.write(encode(batch, features))
+        writer.write(encode(batch, features, schema))
     return writer.close()
 
 
-def encode(records: list[Any], features: Features) -> pa.Table:
+def encode(records: list[Any], features: Features, schema: pa.Schema | None = None) -> pa.Table:
     """An Arrow table of records (dataclass objects or JSON-ready dicts), built column by column.
 
-    ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included).
+    ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included),
+    which a caller encoding many batches passes as `schema` (building it takes about a millisecond).
     """
-    schema = features.arrow_schema
+    schema = features.arrow_schema if schema is None else schema
     columns = _columns(records, list(features))
     arrays = [_array(column, feature, schema.field(name).type)
               for column, (name, feature) in zip(columns, features.items())]
