@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pyarrow as pa
-from datasets import Features
 
 from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import parse_entry
@@ -21,6 +20,7 @@ from korea_deterrence.loaders import parquet
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles, shard_inputs
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
+from korea_deterrence.schema.features import Features
 
 CHUNK = 256  # articles per task: large enough to amortize pickling, small enough to keep memory flat
 

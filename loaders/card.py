@@ -54,7 +54,7 @@ def _config(table: ConfigTable, manifest: dict[str, Any]) -> dict[str, Any]:
 
 def _info(table: ConfigTable) -> dict[str, Any]:
     features = features_from_schema(load_schema(table.schema))
-    return {"config_name": table.name, "features": features._to_yaml_list(),
+    return {"config_name": table.name, "features": features.to_yaml_list(),
             "splits": [{"name": "train", "num_bytes": table.nbytes, "num_examples": table.rows}]}
 
 

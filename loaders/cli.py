@@ -15,10 +15,7 @@ from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
 from korea_deterrence.corpus.parallel import warm_up
 from korea_deterrence.loaders.batches import normalize_chunk
-from korea_deterrence.loaders.diff import diff_releases, render_json, render_text
-from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan
 from korea_deterrence.loaders.release import build
-from korea_deterrence.loaders.validate_release import validate_release
 from korea_deterrence.loaders.validate_sources import validate_sources
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, render
@@ -144,17 +141,23 @@ def _validate_release(args: argparse.Namespace) -> int:
     if args.sources is not None:
         print("kdc validate: give a release PATH or --sources, not both", file=sys.stderr)
         return USAGE
+    from korea_deterrence.loaders.validate_release import validate_release  # (imports datasets: ~1 s)
+
     violations = validate_release(args.path)
     return _report(violations, args.format, {"release": str(args.path)}, f"release {args.path} valid")
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.diff import diff_releases, render_json, render_text  # (imports datasets)
+
     result = diff_releases(args.old, args.new)
     print(render_json(result) if args.format == "json" else render_text(result))
     return OK
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan  # (huggingface_hub)
+
     violations, problems = refusals(args.path, args.revision)
     if violations or problems:
         if violations:

@@ -12,9 +12,9 @@ from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import ClassLabel, Features, List
 
 from korea_deterrence.corpus.parallel import batched
+from korea_deterrence.schema.features import ClassLabel, Features, List
 
 ROW_GROUP_ROWS = 1000
 SHARD_ROWS = 10_000  # ~55 MB of news text, ~7 MB compressed: a rebuild rewrites only the shards that changed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import datasets
@@ -115,3 +117,13 @@ def test_a_changed_line_or_writer_rebuilds_only_what_it_touches(tmp_path: Path, 
     monkeypatch.setattr(reuse, "WRITER", "another Parquet writer")  # e.g. a new pyarrow: no shard is copied
     assert build(open_sources(corpus, "c"), out).reused == 5
     assert not set(_shard_inodes(out)) & set(middle)
+
+
+def test_build_does_not_import_datasets(tmp_path: Path) -> None:
+    """`kdc build` writes HF metadata without importing `datasets` (about a second of every build)."""
+    script = ("import sys; from korea_deterrence.loaders.cli import main; "
+              f"code = main(['build', '--out', {str(tmp_path / 'out')!r}, '--jobs', '1']); "
+              "sys.exit(code if code else 3 if 'datasets' in sys.modules else 0)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "SHA256SUMS").is_file()

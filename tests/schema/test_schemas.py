@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from datasets import ClassLabel, List
+import datasets
 from jsonschema import Draft202012Validator
 
 from korea_deterrence.corpus import as_record, iter_articles, open_sources
 from korea_deterrence.loaders.validate_sources import span_violations
 from korea_deterrence.schema import RecordValidator, arrow_schema, features_from_schema, load_schema
+from korea_deterrence.schema.features import ClassLabel, Feature, Features, List, Value
 from korea_deterrence.schema.load import schemas_by_id
 
 INVALID = Path(__file__).parent / "invalid"
@@ -37,6 +38,37 @@ def test_features_follow_the_schema() -> None:
     assert features["edits"].feature["kinds"].feature.names == edit_kinds
     assert arrow_schema(schema) == features.arrow_schema
     assert b"huggingface" in arrow_schema(schema).metadata
+
+
+def _as_datasets(feature: Feature) -> object:
+    """The same feature built with `datasets`' own types."""
+    if isinstance(feature, Value):
+        return datasets.Value(feature.dtype)
+    if isinstance(feature, ClassLabel):
+        return datasets.ClassLabel(names=list(feature.names))
+    if isinstance(feature, List):
+        return datasets.List(_as_datasets(feature.feature))
+    return {name: _as_datasets(sub) for name, sub in feature.items()}
+
+
+@pytest.mark.parametrize("name", ["article", "actor", "mention", "claim", "stance", "raw_label", "source", "annotator"])
+def test_features_serialize_exactly_as_datasets_does(name: str) -> None:
+    """The release is written without importing `datasets`; what it writes must be what `datasets` would."""
+    ours = features_from_schema(load_schema(name))
+    theirs = datasets.Features(_as_datasets(dict(ours)))
+    assert ours.arrow_schema.equals(theirs.arrow_schema, check_metadata=True)
+    assert ours.arrow_schema.metadata == theirs.arrow_schema.metadata
+    assert ours.to_dict() == theirs.to_dict()
+    assert ours.to_yaml_list() == theirs._to_yaml_list()
+    assert datasets.Features._from_yaml_list(ours.to_yaml_list()) == theirs
+
+
+def test_nested_lists_serialize_exactly_as_datasets_does() -> None:
+    ours = Features({"a": List(List(Value("int64"))), "b": List(ClassLabel(["x", "y"])),
+                     "c": {"d": List({"e": Value("bool")})}})
+    theirs = datasets.Features(_as_datasets(dict(ours)))
+    assert ours.arrow_schema.equals(theirs.arrow_schema, check_metadata=True)
+    assert ours.to_yaml_list() == theirs._to_yaml_list()
 
 
 def test_shipped_articles_are_valid_records(corpus_dir: Path) -> None:
