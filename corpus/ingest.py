@@ -31,8 +31,8 @@ def normalize(article_id: str, raw: str, provenance: Provenance) -> Article:
 
 def _sentences(text: str, blocks: list[Block]) -> Iterator[Sentence]:
     """Sentences of every block but datelines (blocks are the lines of the normalized text)."""
-    lines = ((b.start, b.end, i) for i, b in enumerate(blocks) if b.kind != "dateline")
-    return (Sentence(start, end, index) for start, end, index in split_lines(text, lines))
+    lines = ((start, end, i) for i, (kind, start, end) in enumerate(blocks) if kind != "dateline")
+    return map(Sentence._make, split_lines(text, lines))
 
 
 def iter_articles(sources: Sources, entries: Iterable[SourceEntry] | None = None,

@@ -128,6 +128,8 @@ def _columns(values: Sequence[Any], names: list[str]) -> list[Sequence[Any]]:
     first = next((v for v in values if v is not None), None)
     if first is None:
         return [[None] * len(values) for _ in names]
+    if getattr(first, "_fields", None) == tuple(names) and None not in values:  # NamedTuples: transpose
+        return list(zip(*values))
     getter = (operator.itemgetter if isinstance(first, dict) else operator.attrgetter)(*names)
     if len(names) == 1:
         return [[None if v is None else getter(v) for v in values]]
