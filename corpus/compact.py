@@ -17,7 +17,8 @@ _LISTING_BATCH = 65536  # names converted at a time, so no list of a million Pyt
 class RawListing:
     """The file names in raw/, sorted; remembers which of them the manifest mentions."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str | bytes]) -> None:
+        """`names` as str or as bytes (os.scandir of a bytes path, 2x faster: no decoding)."""
         parts = [np.array(batch, dtype=bytes) for batch in batched(map(os.fsencode, names), _LISTING_BATCH)]
         self._names = np.concatenate(parts) if parts else np.array([], dtype="S1")
         del parts

@@ -52,14 +52,15 @@ class CheckedLine(NamedTuple):
 def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str) -> ManifestScan:
     """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
     scan = ScanState(label, listing, raw_dir)
-    for part in batched(jsonl_lines(path), SCAN_LINES):
+    digest = hashlib.sha256()  # of the bytes checked
+    for part in batched(jsonl_lines(path, digest), SCAN_LINES):
         scan.lines(check_lines(label, part))
     scan.finish()
-    scan.result.sha256 = file_sha256(path)
+    scan.result.sha256 = digest.hexdigest()
     return scan.result
 
 
-def check_lines(label: str, lines: list[tuple[int, str]]) -> list[CheckedLine]:
+def check_lines(label: str, lines: list[tuple[int, str | bytes]]) -> list[CheckedLine]:
     """Parse and schema-check [(number, text), ...] lines of the manifest."""
     return [_canonical(number, text) or _checked(check_line(number, text, label, _validator(), "manifest.json"))
             for number, text in lines]
@@ -89,11 +90,12 @@ _CANONICAL = re.compile(
     + r"\}")
 
 
-def _canonical(number: int, text: str) -> CheckedLine | None:
-    match = _CANONICAL.fullmatch(text)
+def _canonical(number: int, text: str | bytes) -> CheckedLine | None:
+    match = _CANONICAL.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         return None
-    return CheckedLine(number, True, match["raw_file"], (match["article_id"], match["raw_file"], match["sha256"]), [])
+    key = match.group("article_id", "raw_file", "sha256")
+    return CheckedLine(number, True, key[1], key, [])
 
 
 @cache
@@ -168,7 +170,8 @@ def entry_lines(path: Path, scan: ManifestScan, label: str) -> Iterator[tuple[in
     """(number, text) of the valid lines, in file (= article_id) order; the file must be the one scanned."""
     if file_sha256(path) != scan.sha256:
         raise RuntimeError(f"{label} changed while it was being read; run the command again")
-    return ((number, line) for number, line in jsonl_lines(path) if number not in scan.bad_lines)
+    return ((number, line) for number, line in jsonl_lines(path)
+            if number not in scan.bad_lines and isinstance(line, str))
 
 
 def parse_entry(number: int, line: str) -> SourceEntry:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from korea_deterrence.schema.validate import RecordValidator
 from korea_deterrence.schema.violations import Violation
+
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +23,17 @@ class JsonLine:
     violations: list[Violation]
 
 
-def jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(1-based number, text) of every line, streamed; only LF separates lines."""
-    with path.open(encoding="utf-8", newline="\n") as handle:
-        for number, line in enumerate(handle, start=1):
-            yield number, line.rstrip("\n")
+def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, str | bytes]]:
+    """(1-based number, text) of every line, streamed; only LF separates lines. A line that is not
+    UTF-8 comes as its bytes (check_line reports it). `digest`, if given, takes in the file's bytes."""
+    with path.open("rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            if digest is not None:
+                digest.update(data)
+            try:
+                yield number, data.decode("utf-8").rstrip("\n")
+            except UnicodeDecodeError:
+                yield number, data.rstrip(b"\n")
 
 
 def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:
@@ -33,8 +42,13 @@ def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: st
         yield check_line(number, line, label, validator, json_rule)
 
 
-def check_line(number: int, line: str, label: str, validator: RecordValidator, json_rule: str) -> JsonLine:
-    """One line parsed and schema-checked (see `read_jsonl`)."""
+def check_line(number: int, line: str | bytes, label: str, validator: RecordValidator, json_rule: str) -> JsonLine:
+    """One line parsed and schema-checked (see `read_jsonl`); bytes are a line that is not UTF-8."""
+    if isinstance(line, bytes):
+        err = _utf8_error(line)
+        return JsonLine(number, None, [Violation(label, number, "", json_rule,
+                                                 f"expected UTF-8: invalid byte 0x{line[err.start]:02x} at byte "
+                                                 f"{err.start + 1} of the line ({err.reason})")])
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:
@@ -44,3 +58,11 @@ def check_line(number: int, line: str, label: str, validator: RecordValidator, j
         return JsonLine(number, None, [Violation(label, number, "", json_rule,
                                                  f"expected a JSON object, got {type(record).__name__}")])
     return JsonLine(number, record, validator.violations(record, label, number))
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err
+    raise ValueError("the line is valid UTF-8")

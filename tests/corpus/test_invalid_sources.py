@@ -102,3 +102,17 @@ def test_corrupting_one_raw_byte_of_the_shipped_corpus_is_refused(corpus_dir: Pa
     err = capsys.readouterr().err
     assert f"{copy}/raw/{target.name}:0: [raw.sha256]" in err
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.incomplete").exists()
+
+
+def test_a_manifest_line_that_is_not_utf8_is_a_json_violation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Invalid UTF-8 in the manifest is reported on its line (it used to stop the scan with a traceback)."""
+    import shutil
+
+    copy = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "valid", copy)
+    lines = (copy / "sources.jsonl").read_bytes().splitlines(keepends=True)
+    (copy / "sources.jsonl").write_bytes(lines[0] + lines[1].replace(b'"fx-b"', b'"fx-\xff"', 1) + b"".join(lines[2:]))
+    assert main(["validate", "--sources", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert _located(err, copy) == [("sources.jsonl", 2, "", "manifest.json")]  # (b.txt: unlisted is unknown)
+    assert "invalid byte 0xff at byte 20 of the line" in err
