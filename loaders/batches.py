@@ -23,6 +23,9 @@ from korea_deterrence.schema import Violation, features_from_schema, load_schema
 from korea_deterrence.schema.features import Features
 
 CHUNK = 256  # articles per task: large enough to amortize pickling, small enough to keep memory flat
+# pyarrow imports pandas, when installed, at its first conversion of Python values (~0.3 s a process):
+# the workers' forkserver imports it once, while the parent checks the manifest, and workers inherit it
+WORKER_PRELOAD = ("pandas",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,7 +134,7 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
             if isinstance(item, Chunk):
                 yield dataclasses.replace(item, reused=None)
 
-    for batch in ordered_map(normalize_chunk, shippable(), jobs):
+    for batch in ordered_map(normalize_chunk, shippable(), jobs, WORKER_PRELOAD):
         while isinstance(sent[0], ReusedShard):
             yield sent.popleft()
         chunk = sent.popleft()
