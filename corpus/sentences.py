@@ -102,19 +102,28 @@ def split_lines(text: str, lines: Iterable[tuple[int, int, int]]) -> list[tuple[
 def _split(text: str, lines: Iterable[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:
     other_terminals = any(text.find(ch, start, end) >= 0 for ch in _TERMINALS[1:])
     candidates = (_CANDIDATE if other_terminals else _PERIOD_CANDIDATE).finditer(text, start, end)
-    cand = next(candidates, None)  # candidates never cross a line break
+    lines = iter(lines)
+    current = next(lines, None)
+    if current is None:
+        return []
     spans: list[tuple[int, int, int]] = []
-    for line_start, line_end, key in lines:
-        while cand is not None and cand.start() < line_start:  # in a line skipped
-            cand = next(candidates, None)
-        sent_start = line_start
-        while cand is not None and cand.start() < line_end:
-            if _is_boundary(text, cand, line_start):
-                ws_start, ws_end = cand.span("ws")
-                spans.append((sent_start, ws_start, key))
-                sent_start = ws_end
-            cand = next(candidates, None)
-        spans.append((sent_start, line_end, key))
+    line_start, line_end, key = current
+    sent_start = line_start
+    for cand in candidates:  # in text order; a candidate never crosses a line break
+        pos = cand.start()
+        while pos >= line_end:  # past the current line: its last sentence ends with it
+            spans.append((sent_start, line_end, key))
+            current = next(lines, None)
+            if current is None:
+                return spans
+            line_start, line_end, key = current
+            sent_start = line_start
+        if pos >= line_start and _is_boundary(text, cand, line_start):  # (before line_start: in a line skipped)
+            ws_start, ws_end = cand.span("ws")
+            spans.append((sent_start, ws_start, key))
+            sent_start = ws_end
+    spans.append((sent_start, line_end, key))
+    spans.extend(lines)  # lines without candidates are one sentence each
     return spans
 
 

@@ -73,3 +73,19 @@ def test_blocks_and_sentences_are_in_range_ordered_and_exact(raw: str) -> None:
     covered = sum(len(text[s.start:s.end].replace(" ", "")) for s in article.sentences)
     in_prose = sum(len(text[b.start:b.end].replace(" ", "")) for b in article.blocks if b.kind != "dateline")
     assert covered == in_prose
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_sentences_are_what_the_segmenter_finds_outside_datelines(raw: str) -> None:
+    """The build splits each block's line without searching for lines again; that must equal
+    split_sentences over the whole text, less the sentences of dateline blocks."""
+    from korea_deterrence.corpus.sentences import split_sentences
+
+    article = _norm(raw)
+    kinds = {(b.start, b.end): b.kind for b in article.blocks}
+    found = [(s.start, s.end) for s in article.sentences]
+    expected = [(a, b) for a, b in split_sentences(article.text)
+                if next(k for (s, e), k in kinds.items() if s <= a and b <= e) != "dateline"]
+    assert found == expected
+    assert all(article.blocks[s.block].start <= s.start < s.end <= article.blocks[s.block].end for s in article.sentences)
