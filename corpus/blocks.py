@@ -12,12 +12,9 @@ from korea_deterrence.corpus.records import Block, BlockKind, Dateline
 from korea_deterrence.corpus.textmap import Change, EditedText
 
 # A trailing comments widget: a "Comments" line (not the first) followed only by the widget's stock lines.
-_WIDGET = re.compile(
-    r"\n(?:Comments|\d+ comments?)"
-    r"(?:\n(?:There are no comments (?:for|on) this (?:story|article)\.?"
-    r"|Be the first to (?:respond|comment)\b.*))+\Z",
-    re.IGNORECASE,
-)
+_STOCK = r"(?:There are no comments (?:for|on) this (?:story|article)\.?|Be the first to (?:respond|comment)\b.*)"
+_WIDGET = re.compile(rf"\n(?:Comments|\d+ comments?)(?:\n{_STOCK})+\Z", re.IGNORECASE)
+_STOCK_LINE = re.compile(_STOCK, re.IGNORECASE)  # what the last line of a text with a widget is
 _DATELINE = re.compile(
     r"Published:\s*(?P<date>\d{1,2} [A-Z][a-z]+ \d{4})\.?(?:\s+(?P<byline>[^.]+)\.)?(?:\s+(?P<outlet>[^.]+))?\.?"
 )
@@ -44,6 +41,8 @@ def remove_boilerplate(doc: EditedText) -> None:
 
 
 def _widget_changes(text: str) -> Iterator[Change]:
+    if not _STOCK_LINE.fullmatch(text, text.rfind("\n") + 1):  # (most texts: no need to search them whole)
+        return
     widget = _WIDGET.search(text)
     if widget:
         yield widget.start(), len(text), "", "boilerplate"

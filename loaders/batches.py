@@ -132,7 +132,7 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
         for item in _work(sources, previous):
             sent.append(item)
             if isinstance(item, Chunk):
-                yield dataclasses.replace(item, reused=None)
+                yield dataclasses.replace(item, reused=None, inputs="")  # what workers need only
 
     for batch in ordered_map(normalize_chunk, shippable(), jobs, WORKER_PRELOAD):
         while isinstance(sent[0], ReusedShard):
