@@ -70,11 +70,6 @@ def article_features() -> Features:
     return features_from_schema(load_schema("article"))
 
 
-@cache
-def article_schema() -> pa.Schema:
-    return article_features().arrow_schema
-
-
 @dataclasses.dataclass(frozen=True)
 class Chunk:
     """Manifest lines to verify and normalize; the ids among them whose previous rows are reused."""
@@ -112,7 +107,7 @@ def _normalize_chunk(chunk: Chunk) -> Batch:
     violations: list[Violation] = []
     for item in iter_articles(chunk.sources, entries, skip_normalizing=chunk.reused_ids):
         (violations if isinstance(item, Violation) else articles).append(item)
-    table = encode(articles, article_features(), article_schema()) if articles else None
+    table = encode(articles, article_features()) if articles else None
     flagged = flagged_rows(table) if table is not None else []
     if flagged:
         labels = {e.article_id: chunk.sources.raw_label(e.raw_file) for e in entries}

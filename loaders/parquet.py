@@ -103,20 +103,19 @@ def _uncompressed(path: Path) -> int:
 
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
     """Stream JSON-ready rows into shards of `directory`."""
-    schema = features.arrow_schema
-    writer = ShardWriter(directory, split, schema)
+    writer = ShardWriter(directory, split, features.arrow_schema)
     for batch in batched(rows, ROW_GROUP_ROWS):
-        writer.write(encode(batch, features, schema))
+        writer.write(encode(batch, features))
     return writer.close()
 
 
-def encode(records: list[Any], features: Features, schema: pa.Schema | None = None) -> pa.Table:
-    """An Arrow table of records (dataclass objects or JSON-ready dicts), built column by column.
+def encode(records: list[Any], features: Features) -> pa.Table:
+    """An Arrow table of records (dataclass objects, NamedTuples or JSON-ready dicts), built column by
+    column.
 
-    ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included),
-    which a caller encoding many batches passes as `schema` (building it takes about a millisecond).
+    ClassLabel names become ids; the table has exactly `features.arrow_schema` (HF metadata included).
     """
-    schema = features.arrow_schema if schema is None else schema
+    schema = features.arrow_schema
     columns = _columns(records, list(features))
     arrays = [_array(column, feature, schema.field(name).type)
               for column, (name, feature) in zip(columns, features.items())]

@@ -15,7 +15,7 @@ from korea_deterrence.loaders.annotated import annotation_inputs, write_annotati
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
 from korea_deterrence.loaders.croissant import croissant
-from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_schema
+from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
 from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
 from korea_deterrence.loaders.version import VERSION
@@ -84,7 +84,7 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
 def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousArticles | None,
                     result: BuildResult, progress: Progress | None) -> ConfigTable:
     """The articles config, normalized in `jobs` processes (or reused) and written in bounded shards."""
-    writer = ShardWriter(root / "data" / "articles", SPLIT, article_schema())
+    writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema)
     seen = 0
     for batch in article_batches(sources, jobs, previous):
         if isinstance(batch, ReusedShard):
