@@ -67,7 +67,8 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
         missing = Violation(manifest_label, 0, "", "manifest.json", "the sources manifest does not exist")
         return Sources(root, label, (missing,))
     raw_dir = root / RAW
-    listing = RawListing(p.name for p in os.scandir(os.fsencode(raw_dir)) if p.is_file()) if raw_dir.is_dir() else RawListing(())
+    names = (p.name for p in os.scandir(os.fsencode(raw_dir)) if p.is_file()) if raw_dir.is_dir() else ()
+    listing = RawListing(names)
     scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW)
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
              for name in scan.unlisted]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 # Every rule a validator can report. tests/ holds one invalid fixture per rule.
 RULES: dict[str, str] = {
-    "manifest.json": "a sources manifest line is not a JSON object",
+    "manifest.json": "a sources manifest line is not UTF-8 or not a JSON object",
     "manifest.unknown-field": "a manifest entry has a field the schema does not define",
     "manifest.missing-field": "a manifest entry lacks a required field",
     "manifest.invalid-value": "a manifest field has a value the schema does not allow",
