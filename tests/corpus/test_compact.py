@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from hypothesis import given, strategies as st
 
@@ -12,9 +13,10 @@ NAMES = st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_c
                          max_size=6), max_size=20)
 
 
-@given(NAMES, NAMES)
-def test_listing_matches_sets(present: list[str], mentioned: list[str]) -> None:
-    listing = RawListing(set(present))
+@given(NAMES, NAMES, st.booleans())
+def test_listing_matches_sets(present: list[str], mentioned: list[str], as_bytes: bool) -> None:
+    """Names listed as str or as bytes (what os.scandir of a bytes path gives) behave the same."""
+    listing = RawListing({os.fsencode(n) if as_bytes else n for n in present})
     assert listing.mention(mentioned) == [name in set(present) for name in mentioned]
     assert listing.unlisted() == sorted(set(present) - set(mentioned), key=lambda n: n.encode())
 

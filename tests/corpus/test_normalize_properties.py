@@ -89,3 +89,15 @@ def test_sentences_are_what_the_segmenter_finds_outside_datelines(raw: str) -> N
                 if next(k for (s, e), k in kinds.items() if s <= a and b <= e) != "dateline"]
     assert found == expected
     assert all(article.blocks[s.block].start <= s.start < s.end <= article.blocks[s.block].end for s in article.sentences)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Comments", "3 comments", "There are no comments for this story.",
+                                 "Be the first to respond", "be the first to comment now", "Text.", ""]),
+                max_size=6).map("\n".join), TEXTS)
+def test_widget_search_is_skipped_only_when_it_would_find_nothing(tail: str, head: str) -> None:
+    from korea_deterrence.corpus import blocks
+
+    text = head + "\n" + tail
+    found = blocks._WIDGET.search(text)
+    assert list(blocks._widget_changes(text)) == ([(found.start(), len(text), "", "boilerplate")] if found else [])
