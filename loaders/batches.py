@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import parse_entry
-from korea_deterrence.corpus.parallel import batched, ordered_map
+from korea_deterrence.corpus.parallel import batched, ordered_map, warm_up
 from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders import parquet
 from korea_deterrence.loaders.parquet import encode
@@ -79,6 +79,12 @@ class Chunk:
     inputs: str  # the inputs key of the shard the chunk belongs to
     reused_ids: frozenset[str] = frozenset()
     reused: pa.Table | None = None  # stays in the parent process; never sent to a worker
+
+
+def warm_up_workers(jobs: int) -> None:
+    """Start the forkserver that `article_batches` takes its workers from now, so that its imports
+    overlap other work (see `warm_up`)."""
+    warm_up(normalize_chunk, jobs, WORKER_PRELOAD)
 
 
 def normalize_chunk(chunk: Chunk) -> Batch:

@@ -31,9 +31,11 @@ def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, s
             if digest is not None:
                 digest.update(data)
             try:
-                yield number, data.decode("utf-8").rstrip("\n")
+                text = data.decode("utf-8")
             except UnicodeDecodeError:
                 yield number, data.rstrip(b"\n")
+                continue
+            yield number, text.rstrip("\n")
 
 
 def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:
