@@ -112,7 +112,11 @@ def test_a_manifest_line_that_is_not_utf8_is_a_json_violation(tmp_path: Path, ca
     shutil.copytree(FIXTURES / "valid", copy)
     lines = (copy / "sources.jsonl").read_bytes().splitlines(keepends=True)
     (copy / "sources.jsonl").write_bytes(lines[0] + lines[1].replace(b'"fx-b"', b'"fx-\xff"', 1) + b"".join(lines[2:]))
-    assert main(["validate", "--sources", str(copy)]) == 1
-    err = capsys.readouterr().err
-    assert _located(err, copy) == [("sources.jsonl", 2, "", "manifest.json")]  # (b.txt: unlisted is unknown)
-    assert "invalid byte 0xff at byte 20 of the line" in err
+    before = _tree_digest(copy)
+    for args in (["validate"], ["build", "--out", str(tmp_path / "out")]):
+        assert main(args + ["--sources", str(copy)]) == 1
+        err = capsys.readouterr().err
+        assert _located(err, copy) == [("sources.jsonl", 2, "", "manifest.json")]  # (b.txt: unlisted is unknown)
+        assert "invalid byte 0xff at byte 20 of the line" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]  # no output, no .incomplete left behind
+    assert _tree_digest(copy) == before
