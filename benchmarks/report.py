@@ -29,16 +29,20 @@ PACKAGES = ("korea_deterrence.corpus", "korea_deterrence.loaders", "korea_deterr
 
 
 def code_state() -> dict[str, Any]:
-    """The code under test: git HEAD and dirtiness of the checkout, sha256 of the imported package sources."""
+    """The code under test: git HEAD and dirtiness of the checkout, sha256 of the imported package sources
+    (Python and C), whether the compiled kernels are used (the build inherits this environment)."""
+    from korea_deterrence.corpus.speedups import speedups
+
     digest = hashlib.sha256()
     for name in PACKAGES:
         root = Path(importlib.import_module(name).__file__ or "").parent
-        for path in sorted(root.glob("*.py")):
+        for path in sorted([*root.glob("*.py"), *root.glob("*.c")]):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     root = Path(importlib.import_module(PACKAGES[0]).__file__ or "").parent.parent
     head = _git(root, "rev-parse", "--short", "HEAD")
     dirty = bool(_git(root, "status", "--porcelain", "--", "corpus", "loaders", "schema"))
-    return {"git_head": head or None, "dirty": dirty, "source_sha256": digest.hexdigest()[:16]}
+    return {"git_head": head or None, "dirty": dirty, "source_sha256": digest.hexdigest()[:16],
+            "compiled_kernels": speedups() is not None}
 
 
 def _git(root: Path, *args: str) -> str:
@@ -82,8 +86,15 @@ def _header(record: dict[str, Any]) -> list[str]:
     if code:
         lines += [f"Code: git {code['git_head']}{' + uncommitted changes' if code['dirty'] else ''}, "
                   f"package sources sha256 {code['source_sha256']}"
-                  + (" (**changed during the run**)" if code.get("changed_during_run") else "") + ".", ""]
+                  + (" (**changed during the run**)" if code.get("changed_during_run") else "")
+                  + _kernels(code) + ".", ""]
     return lines
+
+
+def _kernels(code: dict[str, Any]) -> str:
+    if "compiled_kernels" not in code:  # runs recorded before the kernels existed
+        return ""
+    return "; compiled kernels (corpus/_speedups.c): " + ("used" if code["compiled_kernels"] else "**not used**")
 
 
 def _table(record: dict[str, Any]) -> list[str]:

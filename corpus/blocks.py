@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations
-from typing import Iterator
+from typing import Iterator, get_args
 
 from korea_deterrence.corpus.records import Block, BlockKind, Dateline
+from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
 
 # A trailing comments widget: a "Comments" line (not the first) followed only by the widget's stock lines.
@@ -18,8 +19,10 @@ _STOCK_LINE = re.compile(_STOCK, re.IGNORECASE)  # what the last line of a text 
 _DATELINE = re.compile(
     r"Published:\s*(?P<date>\d{1,2} [A-Z][a-z]+ \d{4})\.?(?:\s+(?P<byline>[^.]+)\.)?(?:\s+(?P<outlet>[^.]+))?\.?"
 )
-_BULLET = re.compile(r"(?:[-•*▪–]|\d{1,2}[.)])\s")
-_TERMINALS = tuple(".!?:;,…\"”’)]")
+_BULLETS = "-•*▪–"
+_BULLET = re.compile(rf"(?:[{re.escape(_BULLETS)}]|\d{{1,2}}[.)])\s")
+_TERMINALS = tuple(".!?:;,…\"”’)]")  # a line ending with one of them is not a headline
+_OPEN_QUOTES, _CLOSE_QUOTES = "“\"", "”\""
 _MIN_REPEAT_CHARS = 200  # a repeated run shorter than this is kept (it may be a legitimate refrain)
 HEADLINE_MAX = 150
 
@@ -93,7 +96,24 @@ def _iso_date(date: str) -> str | None:
 
 
 def classify(text: str) -> list[Block]:
-    """Type every line of normalized `text` as a block."""
+    """Type every line of normalized `text` as a block: by the compiled kernel when it is built
+    (corpus/_speedups.c), else by `classify_py`, the reference it is tested against."""
+    native = speedups()
+    return classify_py(text) if native is None else native.classify(_rules(), text, Block)
+
+
+@cache
+def _rules() -> object:
+    """The rules of this module, handed once to the compiled kernel."""
+    native = speedups()
+    assert native is not None
+    kinds = get_args(BlockKind)
+    assert kinds == ("title", "subtitle", "heading", "paragraph", "list_item", "dateline")  # the kernel's order
+    return native.block_rules(_BULLETS, "".join(_TERMINALS), _OPEN_QUOTES, _CLOSE_QUOTES, HEADLINE_MAX, kinds, parse_dateline)
+
+
+def classify_py(text: str) -> list[Block]:
+    """`classify` in Python."""
     blocks: list[Block] = []
     prose, last_kind, last_line = 0, "", ""  # how many blocks so far are not datelines; the last one's kind, text
     start = 0
@@ -133,4 +153,4 @@ def _is_headline(line: str) -> bool:
 
 
 def _is_quoted(line: str) -> bool:
-    return len(line) <= 2 * HEADLINE_MAX and line[:1] in "“\"" and line[-1:] in "”\""
+    return len(line) <= 2 * HEADLINE_MAX and line[:1] in _OPEN_QUOTES and line[-1:] in _CLOSE_QUOTES

@@ -29,10 +29,10 @@ def normalize(article_id: str, raw: str, provenance: Provenance) -> Article:
                    tuple(_sentences(text, blocks)), dateline, tuple(doc.edits()), provenance)
 
 
-def _sentences(text: str, blocks: list[Block]) -> Iterator[Sentence]:
+def _sentences(text: str, blocks: list[Block]) -> list[Sentence]:
     """Sentences of every block but datelines (blocks are the lines of the normalized text)."""
-    lines = ((start, end, i) for i, (kind, start, end) in enumerate(blocks) if kind != "dateline")
-    return map(Sentence._make, split_lines(text, lines))
+    lines = [(start, end, i) for i, (kind, start, end) in enumerate(blocks) if kind != "dateline"]
+    return split_lines(text, lines, Sentence)
 
 
 def iter_articles(sources: Sources, entries: Iterable[SourceEntry] | None = None,

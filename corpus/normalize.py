@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import Iterator
 
+from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
 
 # (Patterns that scan whole texts start with one character set or literal, not with a repeated or
@@ -42,30 +44,70 @@ _SPACE_BY_NEWLINE = re.compile(r"\n(?: |(?<= \n))")  # a space just after or jus
 # never changes across a cut just before an ASCII character: it has combining class 0 and is never
 # the second character of a canonical composition (checked over all of Unicode).
 _NON_ASCII_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
-# one scan that says whether the newline, invisible or wide-space passes have anything to do
+# a line break, invisible or wide space: whether the newline, invisible or wide-space passes have anything to do
 _SUSPECT = re.compile(f"[{_BREAKS}{_INVISIBLE_CHARS}{_WIDE_SPACE}]")
+
+# What `scan` finds in a text: which passes have something to do.
+SUSPECT = 1  # a character of _SUSPECT (newline, invisible, whitespace passes)
+WIDE = 2  # a wide space (whitespace pass)
+SPACES = 4  # a space at the start or end, next to a line break, or two spaces (whitespace pass)
+BLANK = 8  # a line break at the start or end, or two line breaks (blank_lines pass)
 
 
 def normalize_characters(doc: EditedText) -> None:
-    """Run every character-level pass, in order, on `doc` (each skipped fast when it has nothing to do)."""
+    """Run every character-level pass, in order, on `doc` (each skipped when `scan` finds it has nothing to do)."""
     if doc.text.startswith("\ufeff"):
         doc.apply([(0, 1, "", "bom")])
-    suspect = _SUSPECT.search(doc.text) is not None
-    if suspect:
+    text, found = doc.text, scan(doc.text)
+    if found & SUSPECT:
         doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
         doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
     normal = unicodedata.normalize("NFC", doc.text)  # the text itself, fast, when a quick check finds it NFC
     if normal != doc.text:
         doc.apply(_nfc_changes(doc.text, normal))
-    if (suspect and _WIDE.search(doc.text)) or _may_need_spaces(doc.text):
+    if doc.text is not text:  # (apply makes a new string when it changes anything)
+        text, found = doc.text, scan(doc.text)
+    if found & (WIDE | SPACES):
         doc.apply(_space_changes(doc.text))
-    if "\n\n" in doc.text or doc.text.startswith("\n") or doc.text.endswith("\n"):
+    if doc.text is not text:
+        text, found = doc.text, scan(doc.text)
+    if found & BLANK:
         doc.apply(_blank_changes(doc.text))
 
 
-def _may_need_spaces(text: str) -> bool:
+def scan(text: str) -> int:
+    """The flags (SUSPECT, WIDE, SPACES, BLANK) that hold for `text`: one pass of the compiled kernel
+    (corpus/_speedups.c) when it is built, else `scan_py`."""
+    native = speedups()
+    return scan_py(text) if native is None else native.scan(text, *_maps())
+
+
+def scan_py(text: str) -> int:
+    """`scan` in Python."""
+    found = 0
+    if _SUSPECT.search(text):
+        found |= SUSPECT | (WIDE if _WIDE.search(text) else 0)
     edges = text.startswith(" ") or text.endswith(" ") or _SPACE_BY_NEWLINE.search(text) is not None
-    return edges or "  " in text
+    if edges or "  " in text:
+        found |= SPACES
+    if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
+        found |= BLANK
+    return found
+
+
+@cache
+def _maps() -> tuple[bytes, bytes]:
+    """Bitmaps over the Basic Multilingual Plane of the characters _SUSPECT and _WIDE match (they
+    match none outside it), for the compiled `scan`."""
+    plane = "".join(map(chr, range(0x10000)))
+    return _bitmap(_SUSPECT.findall(plane)), _bitmap(_WIDE.findall(plane))
+
+
+def _bitmap(chars: list[str]) -> bytes:
+    bits = bytearray(0x10000 // 8)
+    for ch in chars:
+        bits[ord(ch) >> 3] |= 1 << (ord(ch) & 7)
+    return bytes(bits)
 
 
 def _space_changes(text: str) -> Iterator[Change]:

@@ -10,7 +10,10 @@ measurement against pysbd and blingfire: see ``benchmarks/segmenters.py``.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from functools import cache
+from typing import Any, Iterable, Iterator, TypeVar
+
+from korea_deterrence.corpus.speedups import speedups
 
 #: Abbreviations (lower case, without the final period) that never end a sentence:
 #: a period after them is not a boundary whatever follows. Titles, ranks, months, Latin.
@@ -43,6 +46,7 @@ _STARTERS = frozenset(SENTENCE_STARTERS)
 _LONG_WORD = 1 + max(map(len, _ABBREVIATIONS | _NUMBER_ABBREVIATIONS | _AMBIGUOUS))
 
 _TERMINALS = ".?!\u2026\u203d"
+_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}"  # closing quotes and brackets a sentence may end with
 _BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # the line breaks of str.splitlines
 
 
@@ -58,7 +62,7 @@ def _candidate_pattern(punct: str) -> re.Pattern[str]:
     """
     return re.compile(
         rf"(?P<punct>{punct}(?P<long_word>(?<=[A-Za-z]{{{_LONG_WORD}}}{punct}))?{punct}*)"
-        rf"[\"'\u201d\u2019\u00bb\u203a)\]}}]*(?P<ws>[^\S{_BREAKS}]+)(?=(?P<next>\S))"
+        rf"[{re.escape(_CLOSERS)}]*(?P<ws>[^\S{_BREAKS}]+)(?=(?P<next>\S))"
     )
 
 
@@ -88,15 +92,38 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return [(a, b) for a, b, _ in _split(text, lines, start, end)]
 
 
-def split_lines(text: str, lines: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The sentences of some lines of `text`, each as ``(start, end, key)``.
+Record = TypeVar("Record", bound=tuple[Any, ...])
+
+
+def split_lines(text: str, lines: Iterable[tuple[int, int, Any]], record: type[Record] = tuple) -> list[Record]:
+    """The sentences of some lines of `text`, each as ``record((start, end, key))``.
 
     `lines` are ``(start, end, key)`` spans of `text`, in order, each a whole line stripped
     of whitespace and not empty, as the lines of normalized text are; the lines not given
     are skipped. Over all lines of a text this finds what ``split_sentences`` finds, without
-    searching for the lines again.
+    searching for the lines again. `record` is tuple or a subclass of it (a NamedTuple).
+    The compiled kernel does this when it is built (corpus/_speedups.c); `split_lines_py` is
+    the reference it is tested against.
     """
-    return _split(text, lines, 0, len(text))
+    native = speedups()
+    if native is None:
+        return split_lines_py(text, lines, record)
+    return native.split_lines(_rules(), text, list(lines), record)
+
+
+def split_lines_py(text: str, lines: Iterable[tuple[int, int, Any]], record: type[Record] = tuple) -> list[Record]:
+    """`split_lines` in Python."""
+    spans = _split(text, lines, 0, len(text))
+    return spans if record is tuple else [tuple.__new__(record, span) for span in spans]  # type: ignore[misc]
+
+
+@cache
+def _rules() -> object:
+    """The rules of this module, handed once to the compiled kernel."""
+    native = speedups()
+    assert native is not None
+    return native.sentence_rules(_TERMINALS, _CLOSERS, _BREAKS, _OPENERS, _CONTINUATIONS, _LONG_WORD, _LOOKBACK,
+                                 _ABBREVIATIONS, _NUMBER_ABBREVIATIONS, _AMBIGUOUS, _STARTERS)
 
 
 def _split(text: str, lines: Iterable[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:

@@ -1,0 +1,124 @@
+"""The compiled kernels (corpus/_speedups.c) give exactly what the Python reference code gives.
+
+Each kernel is compared with the Python function it stands in for on generated texts, and whole
+articles are normalized both ways. Skipped where the kernels were not built (no C compiler);
+.ci/run checks that they are built there.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from korea_deterrence.corpus import blocks, sentences
+from korea_deterrence.corpus.ingest import normalize
+from korea_deterrence.corpus.normalize import scan, scan_py
+from korea_deterrence.corpus.records import Block, Sentence
+from korea_deterrence.corpus.sources import open_sources, packaged_sources, read_raw
+from korea_deterrence.corpus.speedups import speedups
+
+from test_normalize_properties import PROVENANCE, TEXTS  # (tests/corpus is on sys.path under pytest)
+
+pytestmark = pytest.mark.skipif(speedups() is None, reason="the compiled kernels are not built here")
+
+# Pieces of sentences: words, abbreviations, initials, numbers, punctuation, quotes, spaces and breaks.
+SENTENCE_PIECES = st.sampled_from([
+    "Seoul", "said", "approximately", "the", "The", "However", "it", "Mr", "Gen", "No", "pp", "vol", "Inc", "etc",
+    "U.S", "J", "R", "1", "12", "2026", "7.5", "e.g", "Ünal", "İstanbul", "KELVIN\u212a", "ß", "x_y", "٣",
+    ".", ". ", "...", "?", "!", "…", "‽", "?!", ",", ";", ":", "%", " ", "  ", "\t", "\u00a0", "\u2003", "\n",
+    "\r", "\x1c", "\u2028", "“", "”", "\"", "'", "’", "»", "›", ")", "]", "}", "(", "[", "«", "‘",
+])
+# Word, punctuation, closer, space: every period, question mark or ellipsis is a candidate to decide.
+WORDS = st.sampled_from(["Seoul", "said", "approximately", "The", "However", "it", "Mr", "mr", "Gen", "No", "no",
+                         "pp", "Inc", "etc", "U.S", "e.g", "J", "j", "1", "12", "2026", "Ünal", "ß", "“Dr", "(Jan",
+                         "x_y", "٣", "", "\u212aelvin"])
+CANDIDATES = st.tuples(WORDS, st.sampled_from([".", ".", "..", "?", "…", ",", ""]),
+                       st.sampled_from(["", "", "”", ")", "’\""]),
+                       st.sampled_from([" ", " ", "  ", "\t", "\u00a0", "\n", ""])).map("".join)
+SENTENCE_TEXTS = st.one_of(
+    st.lists(SENTENCE_PIECES, max_size=60).map("".join),
+    st.lists(CANDIDATES, max_size=30).map("".join),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=120),
+)
+LINE_PIECES = st.sampled_from([
+    "Published: 24 January 2026. The Desk. The Outlet.", "Published: 31 February 2026.", "- item", "• item",
+    "12. item", "1) item", "123. no", "7.item", "A Short Headline", "Ends with a colon:", "A sentence.",
+    "“A quoted subtitle”", "\"Quoted\"", "“Open only", "x" * 150, "x" * 151, "“" + "q" * 298 + "”", "“" + "q" * 299 + "”", "“" + "y" * 200 + "”", "", "Why?", "Well…",
+])
+LINE_TEXTS = st.lists(LINE_PIECES, min_size=1, max_size=12).map("\n".join)
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """The stripped, non-blank lines the way split_lines is given them, keyed by their index."""
+    return ((start, end, i) for i, (start, end) in enumerate(sentences._lines(text, 0, len(text))))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(TEXTS, SENTENCE_TEXTS, LINE_TEXTS))
+def test_scan_finds_what_the_python_scan_finds(text: str) -> None:
+    assert scan(text) == scan_py(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(SENTENCE_TEXTS)
+@example("U.S. Seoul said. U.S. The end. A.B. Inc. Co. They left etc. The J. Kim and Mr. Lee. No. 5 no. 6 pp. 7.")
+@example("1. Maintain troops. 12. Then. (2026. Next.) “Dr. Who.” Jan. 24. approx. 5 e.g. Seoul. ß. Ünal. \u212a. X")
+@example("Why?! Yes… “No.” ‘Mr.’ Then Gen. Kim. It ended... Then. x_y. Z. ٣. A\u00a0. B\t. C\u2028D. E")
+def test_split_lines_splits_like_the_python_code(text: str) -> None:
+    lines = list(_lines(text))
+    assert sentences.split_lines(text, lines) == sentences.split_lines_py(text, lines)
+    kept = lines[::2]  # lines left out are skipped
+    native = sentences.split_lines(text, kept, Sentence)
+    assert native == sentences.split_lines_py(text, kept, Sentence)
+    assert all(type(s) is Sentence for s in native)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(LINE_TEXTS, SENTENCE_TEXTS))
+@example("Published: 24 January 2026. The Desk.\nA Title\n“" + "q" * 298 + "”\nIntro:\nPoint\n- a\nB\n12) c\n7.d")
+def test_classify_types_lines_like_the_python_code(text: str) -> None:
+    native = blocks.classify(text)
+    assert native == blocks.classify_py(text)
+    assert all(type(b) is Block for b in native)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXTS, SENTENCE_TEXTS, LINE_TEXTS))
+def test_articles_are_the_same_with_and_without_the_kernels(raw: str) -> None:
+    assert normalize("prop-1", raw, PROVENANCE) == _pure_python(lambda: normalize("prop-1", raw, PROVENANCE))
+
+
+def test_the_shipped_articles_are_the_same_with_and_without_the_kernels() -> None:
+    corpus = open_sources(packaged_sources(), "corpus")
+    for entry in corpus.entries():
+        raw, problem = read_raw(corpus, entry)
+        assert problem is None and raw is not None
+        article = normalize(entry.article_id, raw, PROVENANCE)
+        assert article == _pure_python(lambda: normalize(entry.article_id, raw, PROVENANCE))
+
+
+def test_no_speedups_in_the_environment_turns_the_kernels_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KDC_NO_SPEEDUPS", "1")
+    speedups.cache_clear()
+    try:
+        assert speedups() is None
+    finally:
+        monkeypatch.delenv("KDC_NO_SPEEDUPS")
+        speedups.cache_clear()
+    assert speedups() is not None
+
+
+def _pure_python(run):  # type: ignore[no-untyped-def]
+    """What `run()` returns with the kernels switched off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KDC_NO_SPEEDUPS", "1")
+        speedups.cache_clear()
+        try:
+            assert speedups() is None
+            return run()
+        finally:
+            patch.delenv("KDC_NO_SPEEDUPS")
+            speedups.cache_clear()
