@@ -9,19 +9,22 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- scan: which character-level passes have anything to do ---------------------------------- */
 
-enum { SUSPECT = 1, WIDE = 2, SPACES = 4, BLANK = 8 };
+enum { SUSPECT = 1, WIDE = 2, SPACES = 4, BLANK = 8, UNSAFE = 16 };
 
 static int in_map(const unsigned char *map, Py_UCS4 ch)
 {
     return ch < 0x10000 && (map[ch >> 3] >> (ch & 7)) & 1;
 }
 
-/* The flags of `n` characters of one kind: any in the suspect map, any in the wide map, two spaces or a
- * space next to a line break, two line breaks. */
+/* The flags of `n` characters of one kind: any in the suspect map, any in the wide map, any outside the
+ * NFC-safe map, two spaces or a space next to a line break, two line breaks. Printable ASCII is in
+ * neither of the first two maps and is in the third (normalize.py checks that). */
 #define SCAN(TYPE)                                                                              \
     do {                                                                                        \
         const TYPE *d = data;                                                                   \
@@ -37,26 +40,29 @@ static int in_map(const unsigned char *map, Py_UCS4 ch)
                     flags |= SUSPECT;                                                           \
                 if (in_map(wid, ch))                                                            \
                     flags |= WIDE;                                                              \
+                if (!in_map(safe, ch))                                                          \
+                    flags |= UNSAFE;                                                            \
             }                                                                                   \
         }                                                                                       \
         flags |= (pairs ? SPACES : 0) | (blank ? BLANK : 0);                                    \
     } while (0)
 
-/* scan(text, suspect_map, wide_map) -> flags; the maps are 8192-byte bitmaps of the BMP. */
+/* scan(text, suspect_map, wide_map, nfc_safe_map) -> flags; the maps are 8192-byte bitmaps of the BMP. */
 static PyObject *scan(PyObject *self, PyObject *args)
 {
     PyObject *text;
-    Py_buffer suspect, wide;
-    if (!PyArg_ParseTuple(args, "Uy*y*", &text, &suspect, &wide))
+    Py_buffer suspect, wide, nfc_safe;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*", &text, &suspect, &wide, &nfc_safe))
         return NULL;
     long flags = 0;
-    if (suspect.len != 8192 || wide.len != 8192) {
+    if (suspect.len != 8192 || wide.len != 8192 || nfc_safe.len != 8192) {
         PyBuffer_Release(&suspect);
         PyBuffer_Release(&wide);
+        PyBuffer_Release(&nfc_safe);
         PyErr_SetString(PyExc_ValueError, "maps must be 8192 bytes");
         return NULL;
     }
-    const unsigned char *sus = suspect.buf, *wid = wide.buf;
+    const unsigned char *sus = suspect.buf, *wid = wide.buf, *safe = nfc_safe.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -74,7 +80,59 @@ static PyObject *scan(PyObject *self, PyObject *args)
     }
     PyBuffer_Release(&suspect);
     PyBuffer_Release(&wide);
+    PyBuffer_Release(&nfc_safe);
     return PyLong_FromLong(flags);
+}
+
+/* ---- equal lines ------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start, end;
+} LineHash;
+
+static int by_hash(const void *a, const void *b)
+{
+    uint64_t x = ((const LineHash *)a)->hash, y = ((const LineHash *)b)->hash;
+    return (x > y) - (x < y);
+}
+
+/* has_equal_lines(text) -> whether two of the lines of `text` (split at \n) are equal: blocks.py
+ * `_repeat_changes` looks for repeated runs of lines only then. */
+static PyObject *has_equal_lines(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const char *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        count += PyUnicode_READ(kind, data, i) == '\n';
+    LineHash *lines = PyMem_Malloc(count * sizeof(LineHash));
+    if (lines == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t start = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {  /* FNV-1a over the line's bytes */
+        Py_ssize_t end = start;
+        uint64_t hash = 14695981039346656037ULL;
+        for (; end < n && PyUnicode_READ(kind, data, end) != '\n'; end++)
+            hash = (hash ^ PyUnicode_READ(kind, data, end)) * 1099511628211ULL;
+        lines[k] = (LineHash){hash, start, end};
+        start = end + 1;
+    }
+    qsort(lines, count, sizeof(LineHash), by_hash);
+    int equal = 0;
+    for (Py_ssize_t k = 1; k < count && !equal; k++) {
+        for (Py_ssize_t j = k - 1; j >= 0 && lines[j].hash == lines[k].hash && !equal; j--) {
+            Py_ssize_t len = lines[k].end - lines[k].start;
+            equal = len == lines[j].end - lines[j].start
+                    && memcmp(data + lines[k].start * kind, data + lines[j].start * kind, len * kind) == 0;
+        }
+    }
+    PyMem_Free(lines);
+    return PyBool_FromLong(equal);
 }
 
 /* ---- sentence splitting ------------------------------------------------------------------------ */
@@ -604,7 +662,8 @@ static PyObject *classify(PyObject *self, PyObject *args)
 }
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_VARARGS, "scan(text, suspect_map, wide_map) -> flags (see corpus/normalize.py)"},
+    {"scan", scan, METH_VARARGS, "scan(text, suspect_map, wide_map, nfc_safe_map) -> flags (see corpus/normalize.py)"},
+    {"has_equal_lines", has_equal_lines, METH_O, "whether two lines of a text are equal (see corpus/blocks.py)"},
     {"sentence_rules", sentence_rules, METH_VARARGS, "the rules split_lines applies (see corpus/sentences.py)"},
     {"split_lines", split_lines, METH_VARARGS, "split_lines(rules, text, lines, record) (see corpus/sentences.py)"},
     {"block_rules", block_rules, METH_VARARGS, "the rules classify applies (see corpus/blocks.py)"},

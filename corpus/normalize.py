@@ -47,11 +47,19 @@ _NON_ASCII_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 # a line break, invisible or wide space: whether the newline, invisible or wide-space passes have anything to do
 _SUSPECT = re.compile(f"[{_BREAKS}{_INVISIBLE_CHARS}{_WIDE_SPACE}]")
 
+# Characters that make no text non-NFC: combining class 0, their own NFC, never a later character of a
+# canonical decomposition (so nothing composes with them). A text of these only is NFC, whatever their
+# order. Checked over this Python's Unicode data by tests/corpus/test_speedups.py.
+_NFC_SAFE = ("\x00-\u02ff\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2190-\u2199\u25a0-\u25ff\u3000-\u3029"
+             "\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff5e")
+_NFC_UNSAFE = re.compile(f"[^{_NFC_SAFE}]")
+
 # What `scan` finds in a text: which passes have something to do.
 SUSPECT = 1  # a character of _SUSPECT (newline, invisible, whitespace passes)
 WIDE = 2  # a wide space (whitespace pass)
 SPACES = 4  # a space at the start or end, next to a line break, or two spaces (whitespace pass)
 BLANK = 8  # a line break at the start or end, or two line breaks (blank_lines pass)
+UNSAFE = 16  # a character outside _NFC_SAFE: the text may not be NFC (nfc pass)
 
 
 def normalize_characters(doc: EditedText) -> None:
@@ -62,9 +70,10 @@ def normalize_characters(doc: EditedText) -> None:
     if found & SUSPECT:
         doc.apply((m.start(), m.end(), "\n", "newline") for m in _NEWLINE.finditer(doc.text))
         doc.apply((m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(doc.text))
-    normal = unicodedata.normalize("NFC", doc.text)  # the text itself, fast, when a quick check finds it NFC
-    if normal != doc.text:
-        doc.apply(_nfc_changes(doc.text, normal))
+    if found & UNSAFE:  # (the passes above only remove characters or put in line breaks: no new unsafe ones)
+        normal = unicodedata.normalize("NFC", doc.text)  # the text itself when a quick check finds it NFC
+        if normal != doc.text:
+            doc.apply(_nfc_changes(doc.text, normal))
     if doc.text is not text:  # (apply makes a new string when it changes anything)
         text, found = doc.text, scan(doc.text)
     if found & (WIDE | SPACES):
@@ -76,7 +85,7 @@ def normalize_characters(doc: EditedText) -> None:
 
 
 def scan(text: str) -> int:
-    """The flags (SUSPECT, WIDE, SPACES, BLANK) that hold for `text`: one pass of the compiled kernel
+    """The flags (SUSPECT, WIDE, SPACES, BLANK, UNSAFE) that hold for `text`: one pass of the compiled kernel
     (corpus/_speedups.c) when it is built, else `scan_py`."""
     native = speedups()
     return scan_py(text) if native is None else native.scan(text, *_maps())
@@ -92,15 +101,21 @@ def scan_py(text: str) -> int:
         found |= SPACES
     if "\n\n" in text or text.startswith("\n") or text.endswith("\n"):
         found |= BLANK
+    if _NFC_UNSAFE.search(text):
+        found |= UNSAFE
     return found
 
 
 @cache
-def _maps() -> tuple[bytes, bytes]:
-    """Bitmaps over the Basic Multilingual Plane of the characters _SUSPECT and _WIDE match (they
-    match none outside it), for the compiled `scan`."""
+def _maps() -> tuple[bytes, bytes, bytes]:
+    """Bitmaps over the Basic Multilingual Plane of the characters _SUSPECT and _WIDE match and of
+    _NFC_SAFE, for the compiled `scan` (which takes characters outside the plane as unsafe, and
+    printable ASCII as neither suspect nor wide, and safe)."""
     plane = "".join(map(chr, range(0x10000)))
-    return _bitmap(_SUSPECT.findall(plane)), _bitmap(_WIDE.findall(plane))
+    ascii_printable = "".join(map(chr, range(0x20, 0x7f)))
+    assert not _SUSPECT.search(ascii_printable) and not _NFC_UNSAFE.search(ascii_printable)
+    assert _NFC_UNSAFE.match("\U00010000")  # _NFC_SAFE lies in the plane
+    return _bitmap(_SUSPECT.findall(plane)), _bitmap(_WIDE.findall(plane)), _bitmap(_NFC_UNSAFE.sub("", plane))
 
 
 def _bitmap(chars: list[str]) -> bytes:

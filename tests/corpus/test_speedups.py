@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import re
+import unicodedata
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from korea_deterrence.corpus import blocks, sentences
 from korea_deterrence.corpus.ingest import normalize
-from korea_deterrence.corpus.normalize import scan, scan_py
+from korea_deterrence.corpus.normalize import _NFC_SAFE, scan, scan_py
 from korea_deterrence.corpus.records import Block, Sentence
 from korea_deterrence.corpus.sources import open_sources, packaged_sources, read_raw
 from korea_deterrence.corpus.speedups import speedups
