@@ -7,19 +7,19 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 from itertools import chain, islice
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, preload: Sequence[str] = ()) -> Iterator[R]:
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
+                initializer: Callable[[], None] | None = None) -> Iterator[R]:
     """`map(fn, items)` in `jobs` processes (in this one when jobs <= 1 or there is only one item), at
-    most 2 * jobs tasks in flight.
+    most 2 * jobs tasks in flight; each worker process runs `initializer` first.
 
-    Workers come from a forkserver that has imported `fn`'s module (and the modules named in `preload`,
-    those installed) once: they start fast and do not inherit (and copy-on-write) this process's heap,
-    so memory stays flat whatever the input size.
+    Workers come from a forkserver that has imported `fn`'s module once: they start fast and do not
+    inherit (and copy-on-write) this process's heap, so memory stays flat whatever the input size.
     """
     items = iter(items)
     head = list(islice(items, 2))
@@ -27,7 +27,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, preload: Se
         yield from map(fn, chain(head, items))
         return
     items = chain(head, items)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(fn, preload)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(fn), initializer=initializer) as pool:
         pending: deque[Future[R]] = deque()
         for item in items:
             pending.append(pool.submit(fn, item))
@@ -37,17 +37,17 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, preload: Se
             yield pending.popleft().result()
 
 
-def warm_up(fn: Callable[..., object], jobs: int, preload: Sequence[str] = ()) -> None:
-    """Start the forkserver for `ordered_map(fn, ..., preload)` now: it imports `fn`'s module and
-    `preload` (about a second) while this process goes on with other work."""
+def warm_up(fn: Callable[..., object], jobs: int) -> None:
+    """Start the forkserver for `ordered_map(fn, ...)` now: it imports `fn`'s module (about half a
+    second) while this process goes on with other work."""
     if jobs > 1:
-        _context(fn, preload)
+        _context(fn)
         forkserver.ensure_running()
 
 
-def _context(fn: Callable[..., object], preload: Sequence[str]) -> BaseContext:
+def _context(fn: Callable[..., object]) -> BaseContext:
     context = get_context("forkserver")
-    context.set_forkserver_preload([fn.__module__, *preload])  # (a module not installed is skipped)
+    context.set_forkserver_preload([fn.__module__])
     return context
 
 

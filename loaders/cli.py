@@ -13,7 +13,7 @@ from typing import Sequence
 from korea_deterrence.annotations.cli import add_commands as add_studio_commands
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
-from korea_deterrence.loaders.batches import warm_up_workers
+from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.validate_sources import validate_sources
 from korea_deterrence.loaders.version import VERSION
@@ -86,6 +86,7 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
+    hide_pandas()
     warm_up_workers(args.jobs)  # the worker processes' imports overlap the manifest checks
     with _Progress() as progress:
         result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
