@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -19,17 +19,17 @@ class RawListing:
 
     def __init__(self, names: Iterable[str | bytes]) -> None:
         """`names` as str or as bytes (os.scandir of a bytes path, 2x faster: no decoding)."""
-        parts = [np.array(batch, dtype=bytes) for batch in batched(map(os.fsencode, names), _LISTING_BATCH)]
+        parts = [np.array(batch, dtype=bytes) for batch in batched(map(_bytes, names), _LISTING_BATCH)]
         self._names = np.concatenate(parts) if parts else np.array([], dtype="S1")
         del parts
         self._names.sort()  # in place
         self._mentioned = np.zeros(len(self._names), dtype=bool)
 
-    def mention(self, names: list[str]) -> list[bool]:
+    def mention(self, names: Sequence[str | bytes]) -> list[bool]:
         """Mark `names` as mentioned; whether each of them exists."""
         if not len(self._names) or not names:
             return [False] * len(names)
-        wanted = np.array([os.fsencode(n) for n in names], dtype=bytes)
+        wanted = np.array([_bytes(n) for n in names], dtype=bytes)
         at = np.minimum(np.searchsorted(self._names, wanted), len(self._names) - 1)
         found = self._names[at] == wanted
         self._mentioned[at[found]] = True
@@ -38,6 +38,10 @@ class RawListing:
     def unlisted(self) -> list[str]:
         """Names never mentioned, sorted."""
         return [os.fsdecode(name) for name in self._names[~self._mentioned]]
+
+
+def _bytes(name: str | bytes) -> bytes:
+    return name if isinstance(name, bytes) else os.fsencode(name)
 
 
 class Digests:
@@ -50,6 +54,11 @@ class Digests:
     def add(self, sha256: str, line: int) -> None:
         self._digests += bytes.fromhex(sha256)
         self._lines.append(line)
+
+    def extend(self, sha256s: Sequence[str], first_line: int) -> None:
+        """Add the digests of consecutive lines starting at `first_line`."""
+        self._digests += bytes.fromhex("".join(sha256s))
+        self._lines.extend(range(first_line, first_line + len(sha256s)))
 
     def repeats(self) -> list[tuple[int, int]]:
         """(line, first line with the same digest) for every digest listed before, in line order.

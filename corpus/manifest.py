@@ -21,7 +21,7 @@ from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
-from korea_deterrence.schema.jsonl import JsonLine, check_line, jsonl_lines
+from korea_deterrence.schema.jsonl import JsonLine, check_line, jsonl_blocks
 
 
 @dataclass
@@ -53,8 +53,10 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str) -> 
     """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
     scan = ScanState(label, listing, raw_dir)
     digest = hashlib.sha256()  # of the bytes checked
-    for part in batched(jsonl_lines(path, digest), SCAN_LINES):
-        scan.lines(check_lines(label, part))
+    for first, block in jsonl_blocks(path, digest):
+        if not scan.clean_block(first, block):
+            for part in batched(enumerate(block, start=first), SCAN_LINES):
+                scan.lines(check_lines(label, part))
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
     return scan.result
@@ -129,6 +131,23 @@ class ScanState:
             found = line.violations or self._cross_checks(line.number, *line.key, present[line.number])
             self._record(line.number, found)
 
+    def clean_block(self, first: int, block: list[str | bytes]) -> bool:
+        """Check consecutive lines starting at line `first` at once, when every one is canonical, in order
+        after the lines before and names a raw file that exists (the common case); False, with nothing
+        recorded, when one is not: `lines` then checks them one by one and says why."""
+        matches = [_CANONICAL.fullmatch(line) if isinstance(line, str) else None for line in block]
+        if not all(matches):
+            return False
+        ids, names, digests = zip(*(m.group("article_id", "raw_file", "sha256") for m in matches))  # type: ignore[union-attr]
+        if not (self.previous[0] < ids[0] and all(a < b for a, b in zip(ids, ids[1:]))):
+            return False
+        if not all(self.listing.mention("\n".join(names).encode("ascii").split(b"\n"))):  # (canonical names: ASCII)
+            return False
+        self.digests.extend(digests, first)
+        self.previous = (ids[-1], first + len(block) - 1)
+        self.result.entries += len(block)
+        return True
+
     def finish(self) -> None:
         """Checks that need every line: raw bytes listed twice, raw files listed nowhere."""
         for number, first in self.digests.repeats():
@@ -167,11 +186,17 @@ class ScanState:
 
 
 def entry_lines(path: Path, scan: ManifestScan, label: str) -> Iterator[tuple[int, str]]:
-    """(number, text) of the valid lines, in file (= article_id) order; the file must be the one scanned."""
-    if file_sha256(path) != scan.sha256:
+    """(number, text) of the valid lines, in file (= article_id) order. The file is hashed as it is
+    read: if it is not the one scanned, RuntimeError comes after its last line (the build, which
+    writes nothing in place until the end, then leaves nothing)."""
+    digest = hashlib.sha256()
+    for first, block in jsonl_blocks(path, digest):
+        numbered = enumerate(block, start=first)
+        if scan.bad_lines:
+            numbered = ((n, line) for n, line in numbered if n not in scan.bad_lines and isinstance(line, str))
+        yield from numbered  # type: ignore[misc]  # (only a bad line can be bytes)
+    if digest.hexdigest() != scan.sha256:
         raise RuntimeError(f"{label} changed while it was being read; run the command again")
-    return ((number, line) for number, line in jsonl_lines(path)
-            if number not in scan.bad_lines and isinstance(line, str))
 
 
 def parse_entry(number: int, line: str) -> SourceEntry:

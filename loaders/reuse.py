@@ -27,10 +27,8 @@ INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every ar
 def shard_inputs(lines: list[tuple[int, str]]) -> str:
     """sha256 of everything an articles shard's bytes depend on: its manifest lines (which pin each raw
     file's sha256), the normalizer and schema versions and the Parquet writer."""
-    digest = hashlib.sha256(f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n".encode())
-    for _, line in lines:
-        digest.update(line.encode("utf-8") + b"\n")
-    return digest.hexdigest()
+    head = f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n"
+    return hashlib.sha256((head + "".join(line + "\n" for _, line in lines)).encode("utf-8")).hexdigest()
 
 
 class PreviousArticles:

@@ -23,19 +23,50 @@ class JsonLine:
     violations: list[Violation]
 
 
+BLOCK_BYTES = 1 << 20
+
+
 def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, str | bytes]]:
     """(1-based number, text) of every line, streamed; only LF separates lines. A line that is not
     UTF-8 comes as its bytes (check_line reports it). `digest`, if given, takes in the file's bytes."""
+    for first, lines in jsonl_blocks(path, digest):
+        yield from enumerate(lines, start=first)
+
+
+def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, list[str | bytes]]]:
+    """The lines of `jsonl_lines` in blocks of about BLOCK_BYTES: (number of the block's first line,
+    its lines). Read, decoded and split a block at a time, not a line at a time."""
+    number, rest = 1, b""
     with path.open("rb") as handle:
-        for number, data in enumerate(handle, start=1):
+        while data := handle.read(BLOCK_BYTES):
             if digest is not None:
                 digest.update(data)
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                yield number, data.rstrip(b"\n")
+            data = rest + data if rest else data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
                 continue
-            yield number, text.rstrip("\n")
+            lines, rest = _decode_lines(data[:cut]), data[cut + 1:]
+            yield number, lines
+            number += len(lines)
+    if rest:  # a last line without a line break
+        yield number, _decode_lines(rest)
+
+
+def _decode_lines(data: bytes) -> list[str | bytes]:
+    """The lines of `data` (no LF at its end), each decoded; one that is not UTF-8 stays bytes. (An LF
+    byte is never part of a multi-byte UTF-8 sequence, so splitting before or after decoding is the same.)"""
+    try:
+        return data.decode("utf-8").split("\n")  # type: ignore[return-value]
+    except UnicodeDecodeError:
+        return [_decoded(line) for line in data.split(b"\n")]
+
+
+def _decoded(line: bytes) -> str | bytes:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line
 
 
 def read_jsonl(path: Path, label: str, validator: RecordValidator, json_rule: str) -> Iterator[JsonLine]:

@@ -120,3 +120,24 @@ def test_a_manifest_line_that_is_not_utf8_is_a_json_violation(tmp_path: Path, ca
         assert "invalid byte 0xff at byte 20 of the line" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]  # no output, no .incomplete left behind
     assert _tree_digest(copy) == before
+
+
+def test_a_manifest_changed_after_its_check_stops_the_build_with_nothing_written(tmp_path: Path) -> None:
+    """The second read of sources.jsonl is hashed as it streams; a file changed since the check is refused
+    at its end, before anything is moved into place."""
+    import shutil
+
+    from korea_deterrence.corpus import open_sources
+    from korea_deterrence.loaders.release import build
+
+    copy = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "valid", copy)
+    sources = open_sources(copy, "c")
+    assert not sources.violations
+    manifest_file = copy / "sources.jsonl"
+    manifest_file.write_bytes(manifest_file.read_bytes().replace(b"synthetic fixture", b"synthetic fixturE"))
+    with pytest.raises(RuntimeError, match="changed while it was being read"):
+        list(sources.entry_lines())
+    with pytest.raises(RuntimeError, match="changed while it was being read"):
+        build(sources, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]

@@ -1,0 +1,43 @@
+"""JSON Lines reading: block-wise reading gives exactly the lines of reading line by line."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from korea_deterrence.schema import jsonl
+from korea_deterrence.schema.jsonl import jsonl_blocks, jsonl_lines
+
+PIECES = st.sampled_from([b"{}", b'{"a": 1}', b"\n", b"\n\n", b"\r\n", b"\xc3\xa9", b"\xff", b"\xe2\x80", b"x" * 9])
+
+
+def _line_by_line(path: Path) -> list[tuple[int, str | bytes]]:
+    """The reference: the file iterated line by line, each line decoded alone."""
+    found: list[tuple[int, str | bytes]] = []
+    with path.open("rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            line = data.rstrip(b"\n")
+            try:
+                found.append((number, line.decode("utf-8")))
+            except UnicodeDecodeError:
+                found.append((number, line))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map(b"".join), st.integers(1, 12))
+def test_blocks_give_the_lines_of_reading_line_by_line(data: bytes, block: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonl, "BLOCK_BYTES", block)  # blocks cut lines and UTF-8 sequences anywhere
+        path = Path(tmp) / "x.jsonl"
+        path.write_bytes(data)
+        digest = hashlib.sha256()
+        assert list(jsonl_lines(path, digest)) == _line_by_line(path)
+        assert digest.hexdigest() == hashlib.sha256(data).hexdigest()
+        numbers = [first for first, _ in jsonl_blocks(path)]
+        assert numbers == sorted(numbers)
