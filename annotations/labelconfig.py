@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from korea_deterrence.annotations.codebook import Actor, Codebook
 
 # from_name of every control; the importer reads results by these names.
@@ -46,21 +44,28 @@ def label_config(codebook: Codebook, actors: tuple[Actor, ...]) -> str:
 
 
 def _labels(name: str, values: tuple[str, ...]) -> str:
-    inner = "".join(f'\n    <Label value={quoteattr(v)}/>' for v in values)
+    inner = "".join(f'\n    <Label value={_attr(v)}/>' for v in values)
     return f'  <Labels name="{name}" toName="text">{inner}\n  </Labels>'
 
 
 def _region_choices(name: str, when: str, values: tuple[str, ...], hints: dict[str, str] | None = None) -> str:
     hints = hints or {}
     inner = "".join(
-        f'\n    <Choice value={quoteattr(v)}' + (f' hint={quoteattr(hints[v])}' if v in hints else '') + '/>'
+        f'\n    <Choice value={_attr(v)}' + (f' hint={_attr(hints[v])}' if v in hints else '') + '/>'
         for v in values)
     return (f'  <Choices name="{name}" toName="text" perRegion="true" whenTagName="{when}" '
             f'choice="single" required="true">{inner}\n  </Choices>')
 
 
 def _doc_choices(target: str, labels: tuple[str, ...]) -> str:
-    inner = "".join(f'\n    <Choice value={quoteattr(v)}/>' for v in labels)
-    return (f'  <Header value={quoteattr("Document stance: " + target)}/>\n'
+    inner = "".join(f'\n    <Choice value={_attr(v)}/>' for v in labels)
+    return (f'  <Header value={_attr("Document stance: " + target)}/>\n'
             f'  <Choices name="{doc_stance_name(target)}" toName="text" choice="single" required="true" '
             f'showInline="true">{inner}\n  </Choices>')
+
+
+def _attr(value: str) -> str:
+    """`value` as a quoted XML attribute."""
+    from xml.sax.saxutils import quoteattr  # (here: it imports urllib.request, which a build does not need)
+
+    return quoteattr(value)

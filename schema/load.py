@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from referencing import Registry, Resource
+if TYPE_CHECKING:  # (imported by `registry`, which only jsonschema validators need)
+    from referencing import Registry
 
 
 CODEBOOK_KEYWORD = "x-codebook"
@@ -59,6 +60,8 @@ def schemas_by_id() -> dict[str, dict[str, Any]]:
 @cache
 def registry() -> Registry:
     """A `referencing` registry of every shipped schema, for cross-file `$ref`s."""
+    from referencing import Registry, Resource
+
     return Registry().with_resources((i, Resource.from_contents(s)) for i, s in schemas_by_id().items())
 
 

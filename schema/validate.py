@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from korea_deterrence.schema.load import bundled, load_schema, registry
 from korea_deterrence.schema.violations import Violation
+
+if TYPE_CHECKING:  # (jsonschema is imported when a validator is made: most builds never need one)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _SUFFIX = {"additionalProperties": "unknown-field", "required": "missing-field"}
 
@@ -26,6 +28,8 @@ class RecordValidator:
     _fast: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from jsonschema import Draft202012Validator
+
         schema = load_schema(self.schema_name)
         Draft202012Validator.check_schema(schema)
         object.__setattr__(self, "_validator", Draft202012Validator(schema, registry=registry()))
