@@ -77,8 +77,7 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
 
 def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violation | None]:
     """The decoded raw text of `entry`, verified against its size and sha256 first."""
-    with open(os.path.join(sources.root, RAW, entry.raw_file), "rb") as handle:  # not pathlib: 2x faster per file
-        data = handle.read()
+    data = _read_file(os.path.join(sources.root, RAW, entry.raw_file), entry.size)
     label = sources.raw_label(entry.raw_file)
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry.sha256 or len(data) != entry.size:
@@ -90,3 +89,16 @@ def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violatio
         line = data.count(b"\n", 0, err.start) + 1
         return None, Violation(label, line, "", "raw.utf8",
                                f"invalid UTF-8 at byte offset {err.start} (0x{data[err.start]:02x}): {err.reason}")
+
+
+def _read_file(path: str, size: int) -> bytes:
+    """The whole file, in reads of the size expected plus one byte (so one read, and one to see the end,
+    for a file of that size). os.read: half the time per file of open().read(), 4x that of pathlib."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts = [os.read(fd, size + 1)]
+        while parts[-1]:
+            parts.append(os.read(fd, max(size, 1 << 16)))
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 2 else b"".join(parts)
