@@ -87,18 +87,21 @@ static PyObject *scan(PyObject *self, PyObject *args)
 /* ---- equal lines ------------------------------------------------------------------------------- */
 
 typedef struct {
-    uint64_t hash;
-    Py_ssize_t start, end;
-} LineHash;
+    const char *data;
+    Py_ssize_t size;  /* in bytes */
+} Span;
 
-static int by_hash(const void *a, const void *b)
+static int by_size_then_bytes(const void *a, const void *b)
 {
-    uint64_t x = ((const LineHash *)a)->hash, y = ((const LineHash *)b)->hash;
-    return (x > y) - (x < y);
+    const Span *x = a, *y = b;
+    if (x->size != y->size)
+        return (x->size > y->size) - (x->size < y->size);
+    return memcmp(x->data, y->data, x->size);
 }
 
 /* has_equal_lines(text) -> whether two of the lines of `text` (split at \n) are equal: blocks.py
- * `_repeat_changes` looks for repeated runs of lines only then. */
+ * `_repeat_changes` looks for repeated runs of lines only then. Lines are sorted by size, then bytes
+ * (most lines differ in size, so few bytes are compared), and neighbours compared. */
 static PyObject *has_equal_lines(PyObject *self, PyObject *text)
 {
     if (!PyUnicode_Check(text)) {
@@ -107,30 +110,32 @@ static PyObject *has_equal_lines(PyObject *self, PyObject *text)
     }
     int kind = PyUnicode_KIND(text);
     const char *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 1;
-    for (Py_ssize_t i = 0; i < n; i++)
-        count += PyUnicode_READ(kind, data, i) == '\n';
-    LineHash *lines = PyMem_Malloc(count * sizeof(LineHash));
-    if (lines == NULL)
-        return PyErr_NoMemory();
-    Py_ssize_t start = 0;
-    for (Py_ssize_t k = 0; k < count; k++) {  /* FNV-1a over the line's bytes */
-        Py_ssize_t end = start;
-        uint64_t hash = 14695981039346656037ULL;
-        for (; end < n && PyUnicode_READ(kind, data, end) != '\n'; end++)
-            hash = (hash ^ PyUnicode_READ(kind, data, end)) * 1099511628211ULL;
-        lines[k] = (LineHash){hash, start, end};
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 0, capacity = 64;
+    Span *lines = PyMem_Malloc(capacity * sizeof(Span));
+    for (Py_ssize_t start = 0; lines != NULL; count++) {
+        Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, n, 1);
+        end = end < 0 ? n : end;
+        if (count == capacity) {
+            Span *grown = PyMem_Realloc(lines, (capacity *= 2) * sizeof(Span));
+            if (grown == NULL)
+                PyMem_Free(lines);
+            lines = grown;
+            if (lines == NULL)
+                break;
+        }
+        lines[count] = (Span){data + start * kind, (end - start) * kind};
+        if (end == n) {
+            count++;
+            break;
+        }
         start = end + 1;
     }
-    qsort(lines, count, sizeof(LineHash), by_hash);
+    if (lines == NULL)
+        return PyErr_NoMemory();
+    qsort(lines, count, sizeof(Span), by_size_then_bytes);
     int equal = 0;
-    for (Py_ssize_t k = 1; k < count && !equal; k++) {
-        for (Py_ssize_t j = k - 1; j >= 0 && lines[j].hash == lines[k].hash && !equal; j--) {
-            Py_ssize_t len = lines[k].end - lines[k].start;
-            equal = len == lines[j].end - lines[j].start
-                    && memcmp(data + lines[k].start * kind, data + lines[j].start * kind, len * kind) == 0;
-        }
-    }
+    for (Py_ssize_t k = 1; k < count && !equal; k++)
+        equal = by_size_then_bytes(&lines[k - 1], &lines[k]) == 0;
     PyMem_Free(lines);
     return PyBool_FromLong(equal);
 }
@@ -172,25 +177,50 @@ static inline int in_set(const CharSet *set, Py_UCS4 ch)
     return 0;
 }
 
+/* The start of every rules struct: the Python objects it holds references to. */
+#define MAX_OWNED 4
+
 typedef struct {
+    PyObject *owned[MAX_OWNED];
+} Owned;
+
+static void owned_free(PyObject *capsule)
+{
+    Owned *o = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
+    if (o == NULL)
+        return;
+    for (int i = 0; i < MAX_OWNED; i++)
+        Py_XDECREF(o->owned[i]);
+    PyMem_Free(o);
+}
+
+/* A capsule that owns `rules` (allocated with PyMem, starting with Owned) and new references to the
+ * objects listed in its Owned part; on failure `rules` is freed and NULL returned. */
+static PyObject *rules_capsule(Owned *rules, const char *name)
+{
+    for (int i = 0; i < MAX_OWNED; i++)
+        Py_XINCREF(rules->owned[i]);
+    PyObject *capsule = PyCapsule_New(rules, name, owned_free);
+    if (capsule == NULL) {
+        for (int i = 0; i < MAX_OWNED; i++)
+            Py_XDECREF(rules->owned[i]);
+        PyMem_Free(rules);
+    }
+    return capsule;
+}
+
+typedef struct {
+    Owned own;  /* abbreviations, number_abbreviations, ambiguous, starters: frozensets of str */
     CharSet terminals, closers, breaks, openers, continuations;
-    PyObject *abbreviations, *number_abbreviations, *ambiguous, *starters;  /* frozenset of str */
     Py_ssize_t long_word, lookback;
 } Rules;
 
-static const char *RULES = "korea_deterrence.corpus._speedups.Rules";
+#define ABBREVIATIONS(r) ((r)->own.owned[0])
+#define NUMBER_ABBREVIATIONS(r) ((r)->own.owned[1])
+#define AMBIGUOUS(r) ((r)->own.owned[2])
+#define STARTERS(r) ((r)->own.owned[3])
 
-static void rules_free(PyObject *capsule)
-{
-    Rules *r = PyCapsule_GetPointer(capsule, RULES);
-    if (r == NULL)
-        return;
-    Py_XDECREF(r->abbreviations);
-    Py_XDECREF(r->number_abbreviations);
-    Py_XDECREF(r->ambiguous);
-    Py_XDECREF(r->starters);
-    PyMem_Free(r);
-}
+static const char *RULES = "korea_deterrence.corpus._speedups.Rules";
 
 /* sentence_rules(terminals, closers, breaks, openers, continuations, long_word, lookback,
  *                abbreviations, number_abbreviations, ambiguous, starters) -> capsule */
@@ -201,25 +231,16 @@ static PyObject *sentence_rules(PyObject *self, PyObject *args)
     if (r == NULL)
         return PyErr_NoMemory();
     if (!PyArg_ParseTuple(args, "UUUUUnnO!O!O!O!", &terminals, &closers, &breaks, &openers, &continuations,
-                          &r->long_word, &r->lookback, &PyFrozenSet_Type, &r->abbreviations,
-                          &PyFrozenSet_Type, &r->number_abbreviations, &PyFrozenSet_Type, &r->ambiguous,
-                          &PyFrozenSet_Type, &r->starters)
+                          &r->long_word, &r->lookback, &PyFrozenSet_Type, &ABBREVIATIONS(r),
+                          &PyFrozenSet_Type, &NUMBER_ABBREVIATIONS(r), &PyFrozenSet_Type, &AMBIGUOUS(r),
+                          &PyFrozenSet_Type, &STARTERS(r))
         || char_set(&r->terminals, terminals) < 0 || char_set(&r->closers, closers) < 0
         || char_set(&r->breaks, breaks) < 0 || char_set(&r->openers, openers) < 0
         || char_set(&r->continuations, continuations) < 0) {
         PyMem_Free(r);
         return NULL;
     }
-    PyObject *all[] = {r->abbreviations, r->number_abbreviations, r->ambiguous, r->starters};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        Py_INCREF(all[i]);
-    PyObject *capsule = PyCapsule_New(r, RULES, rules_free);
-    if (capsule == NULL) {
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            Py_DECREF(all[i]);
-        PyMem_Free(r);
-    }
-    return capsule;
+    return rules_capsule(&r->own, RULES);
 }
 
 typedef struct {
@@ -302,10 +323,10 @@ static int word_checks(const Text *t, PyObject *lower, Py_ssize_t start, Py_ssiz
                        Py_UCS4 next, Py_ssize_t line_start)
 {
     const Rules *r = t->rules;
-    int found = PySet_Contains(r->abbreviations, lower);
+    int found = PySet_Contains(ABBREVIATIONS(r), lower);
     if (found)
         return found < 0 ? -1 : 0;
-    if (Py_UNICODE_ISDIGIT(next) && (found = PySet_Contains(r->number_abbreviations, lower)))
+    if (Py_UNICODE_ISDIGIT(next) && (found = PySet_Contains(NUMBER_ABBREVIATIONS(r), lower)))
         return found < 0 ? -1 : 0;
     Py_ssize_t len = end - start;
     if (len == 1 && Py_UNICODE_ISUPPER(AT(t, start)))
@@ -317,7 +338,7 @@ static int word_checks(const Text *t, PyObject *lower, Py_ssize_t start, Py_ssiz
         if (i == end)
             return 0;
     }
-    found = PySet_Contains(r->ambiguous, lower);
+    found = PySet_Contains(AMBIGUOUS(r), lower);
     if (found)
         return found < 0 ? -1 : 1;
     return is_initialism(t, start, end) ? 1 : 2;
@@ -354,7 +375,7 @@ static int is_boundary(const Text *t, Py_ssize_t pos, Py_ssize_t punct_end, Py_s
     Py_ssize_t word = ws_end;  /* an ambiguous abbreviation or an initialism: a boundary before a starter */
     while (word < t->n && is_word(AT(t, word)))
         word++;
-    return word == ws_end ? 0 : substring_in(t, ws_end, word, r->starters);
+    return word == ws_end ? 0 : substring_in(t, ws_end, word, STARTERS(r));
 }
 
 /* A `record` (tuple or a tuple subclass such as a NamedTuple) of three items. */
@@ -531,25 +552,18 @@ static PyObject *split_lines(PyObject *self, PyObject *args)
 /* ---- block typing ------------------------------------------------------------------------------- */
 
 typedef struct {
+    Owned own;  /* kinds (a tuple: title, subtitle, heading, paragraph, list_item, dateline) and dateline
+                 * (a callable: the parsed dateline of a line, or a false value) */
     CharSet bullets, headline_terminals, open_quotes, close_quotes;
     Py_ssize_t headline_max;
-    PyObject *kinds;  /* tuple: title, subtitle, heading, paragraph, list_item, dateline */
-    PyObject *dateline;  /* callable: the parsed dateline of a line, or a false value */
 } BlockRules;
+
+#define KINDS(r) ((r)->own.owned[0])
+#define DATELINE_OF(r) ((r)->own.owned[1])
 
 enum { TITLE, SUBTITLE, HEADING, PARAGRAPH, LIST_ITEM, DATELINE };
 
 static const char *BLOCK_RULES = "korea_deterrence.corpus._speedups.BlockRules";
-
-static void block_rules_free(PyObject *capsule)
-{
-    BlockRules *r = PyCapsule_GetPointer(capsule, BLOCK_RULES);
-    if (r == NULL)
-        return;
-    Py_XDECREF(r->kinds);
-    Py_XDECREF(r->dateline);
-    PyMem_Free(r);
-}
 
 /* block_rules(bullets, headline_terminals, open_quotes, close_quotes, headline_max, kinds, dateline) -> capsule */
 static PyObject *block_rules(PyObject *self, PyObject *args)
@@ -559,26 +573,18 @@ static PyObject *block_rules(PyObject *self, PyObject *args)
     if (r == NULL)
         return PyErr_NoMemory();
     if (!PyArg_ParseTuple(args, "UUUUnO!O", &bullets, &terminals, &open_quotes, &close_quotes, &r->headline_max,
-                          &PyTuple_Type, &r->kinds, &r->dateline)
+                          &PyTuple_Type, &KINDS(r), &DATELINE_OF(r))
         || char_set(&r->bullets, bullets) < 0 || char_set(&r->headline_terminals, terminals) < 0
         || char_set(&r->open_quotes, open_quotes) < 0 || char_set(&r->close_quotes, close_quotes) < 0) {
         PyMem_Free(r);
         return NULL;
     }
-    if (PyTuple_GET_SIZE(r->kinds) != 6 || !PyCallable_Check(r->dateline)) {
+    if (PyTuple_GET_SIZE(KINDS(r)) != 6 || !PyCallable_Check(DATELINE_OF(r))) {
         PyMem_Free(r);
         PyErr_SetString(PyExc_ValueError, "kinds must be 6 strings and dateline a callable");
         return NULL;
     }
-    Py_INCREF(r->kinds);
-    Py_INCREF(r->dateline);
-    PyObject *capsule = PyCapsule_New(r, BLOCK_RULES, block_rules_free);
-    if (capsule == NULL) {
-        Py_DECREF(r->kinds);
-        Py_DECREF(r->dateline);
-        PyMem_Free(r);
-    }
-    return capsule;
+    return rules_capsule(&r->own, BLOCK_RULES);
 }
 
 /* blocks.py `_BULLET.match`: `(?:[-•*▪–]|\d{1,2}[.)])\s` at the start of text[start:end]. */
@@ -604,7 +610,7 @@ static int block_kind(const BlockRules *r, const Text *t, Py_ssize_t start, Py_s
     Py_ssize_t len = end - start;
     if (!prose) {
         PyObject *line = PyUnicode_Substring(t->text, start, end);
-        PyObject *found = line ? PyObject_CallOneArg(r->dateline, line) : NULL;
+        PyObject *found = line ? PyObject_CallOneArg(DATELINE_OF(r), line) : NULL;
         Py_XDECREF(line);
         if (found == NULL)
             return -1;
@@ -649,7 +655,7 @@ static PyObject *classify(PyObject *self, PyObject *args)
         Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, t.n, 1);
         end = end < 0 ? t.n : end;  /* (-2, an error, cannot happen: the range is valid) */
         int kind = block_kind(r, &t, start, end, prose, last_kind, last_colon);
-        if (kind < 0 || append_span(out, record, PyTuple_GET_ITEM(r->kinds, kind), start, end, NULL) < 0) {
+        if (kind < 0 || append_span(out, record, PyTuple_GET_ITEM(KINDS(r), kind), start, end, NULL) < 0) {
             Py_DECREF(out);
             return NULL;
         }
