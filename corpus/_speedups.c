@@ -419,7 +419,7 @@ typedef struct {
     PyObject *key;  /* borrowed from the lines list */
 } Line;
 
-static int read_line(PyObject *lines, Py_ssize_t i, Line *line)
+static int read_line(const Text *t, PyObject *lines, Py_ssize_t i, Line *line)
 {
     PyObject *item = PyList_GET_ITEM(lines, i);
     if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
@@ -429,7 +429,14 @@ static int read_line(PyObject *lines, Py_ssize_t i, Line *line)
     line->start = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
     line->end = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
     line->key = PyTuple_GET_ITEM(item, 2);
-    return PyErr_Occurred() ? -1 : 0;
+    if (PyErr_Occurred())
+        return -1;
+    if (line->start < 0 || line->start > line->end || line->end > t->n) {  /* (the loops read inside it) */
+        PyErr_Format(PyExc_ValueError, "line (%zd, %zd) is not a span of a text of length %zd", line->start,
+                     line->end, t->n);
+        return -1;
+    }
+    return 0;
 }
 
 /* The first character of `set` at or after `p` (n when none): the one loop that reads every character,
@@ -494,7 +501,7 @@ static int split_into(const Text *t, PyObject *lines, PyTypeObject *record, PyOb
     if (count == 0)
         return 0;
     Line line;
-    if (read_line(lines, 0, &line) < 0)
+    if (read_line(t, lines, 0, &line) < 0)
         return -1;
     Py_ssize_t sent_start = line.start, punct_end, ws_start, ws_end;
     Py_ssize_t pos = next_candidate(t, 0, &punct_end, &ws_start, &ws_end);
@@ -504,7 +511,7 @@ static int split_into(const Text *t, PyObject *lines, PyTypeObject *record, PyOb
                 return -1;
             if (++li == count)
                 return 0;
-            if (read_line(lines, li, &line) < 0)
+            if (read_line(t, lines, li, &line) < 0)
                 return -1;
             sent_start = line.start;
         }
@@ -522,7 +529,7 @@ static int split_into(const Text *t, PyObject *lines, PyTypeObject *record, PyOb
     if (append_span(out, record, NULL, sent_start, line.end, line.key) < 0)
         return -1;
     for (li++; li < count; li++) {  /* lines without candidates are one sentence each */
-        if (read_line(lines, li, &line) < 0 || append_span(out, record, NULL, line.start, line.end, line.key) < 0)
+        if (read_line(t, lines, li, &line) < 0 || append_span(out, record, NULL, line.start, line.end, line.key) < 0)
             return -1;
     }
     return 0;

@@ -7,10 +7,9 @@ articles are normalized both ways. Skipped where the kernels were not built (no 
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import re
 import unicodedata
+from typing import Iterator
 
 import pytest
 from hypothesis import example, given, settings
@@ -63,6 +62,32 @@ def _lines(text: str) -> Iterator[tuple[int, int, int]]:
 @given(st.one_of(TEXTS, SENTENCE_TEXTS, LINE_TEXTS))
 def test_scan_finds_what_the_python_scan_finds(text: str) -> None:
     assert scan(text) == scan_py(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "ab", "", "ä", "😀", "x" * 40]), max_size=12).map("\n".join))
+@example("a\nb\na")
+@example("\n")
+@example("")
+def test_has_equal_lines_says_whether_two_lines_are_equal(text: str) -> None:
+    lines = text.split("\n")
+    assert speedups().has_equal_lines(text) is (len(set(lines)) != len(lines))
+
+
+def test_nfc_safe_characters_make_no_text_non_nfc() -> None:
+    """Every character of normalize._NFC_SAFE has combining class 0, is its own NFC, and is no later
+    character of any canonical decomposition (so it composes with nothing), in this Python's Unicode."""
+    later = set()
+    for low in range(0, 0x110000, 0x10000):  # NFD of every code point, a plane at a time
+        chars = (chr(c) for c in range(low, low + 0x10000) if not 0xD800 <= c < 0xE000)
+        for piece in unicodedata.normalize("NFD", "\x00".join(chars)).split("\x00"):
+            later.update(piece[1:])
+    safe = re.compile(f"[{_NFC_SAFE}]")
+    chars = [chr(c) for c in range(0x10000) if safe.match(chr(c))]
+    assert len(chars) > 30000 and "\u0301" in later and "\u1161" in later
+    unsafe = [ch for ch in chars
+              if unicodedata.combining(ch) or unicodedata.normalize("NFC", ch) != ch or ch in later]
+    assert not unsafe
 
 
 @settings(max_examples=1000, deadline=None)
@@ -125,3 +150,11 @@ def _pure_python(run):  # type: ignore[no-untyped-def]
         finally:
             patch.delenv("KDC_NO_SPEEDUPS")
             speedups.cache_clear()
+
+
+def test_split_lines_refuses_a_line_outside_the_text() -> None:
+    """(The kernel reads the text inside each line it is given; a span outside it is an error, not a read
+    out of bounds.)"""
+    for span in [(-1, 3, 0), (2, 1, 0), (0, 99, 0)]:
+        with pytest.raises(ValueError, match="is not a span of a text of length 9"):
+            sentences.split_lines("Abc. Def.", [span])
