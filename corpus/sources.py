@@ -93,7 +93,7 @@ def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violatio
 
 def _read_file(path: str, size: int) -> bytes:
     """The whole file, in reads of the size expected plus one byte (so one read, and one to see the end,
-    for a file of that size). os.read: half the time per file of open().read(), 4x that of pathlib."""
+    for a file of that size). os.read takes half the time per file of open().read(), a quarter of pathlib's."""
     fd = os.open(path, os.O_RDONLY)
     try:
         parts = [os.read(fd, size + 1)]
