@@ -92,8 +92,13 @@ _CANONICAL = re.compile(
     + r"\}")
 
 
+def _match(text: str | bytes) -> re.Match[str] | None:
+    """The canonical-line match of a line (None for one that is not, or is not UTF-8)."""
+    return _CANONICAL.fullmatch(text) if isinstance(text, str) else None
+
+
 def _canonical(number: int, text: str | bytes) -> CheckedLine | None:
-    match = _CANONICAL.fullmatch(text) if isinstance(text, str) else None
+    match = _match(text)
     if match is None:
         return None
     key = match.group("article_id", "raw_file", "sha256")
@@ -135,7 +140,7 @@ class ScanState:
         """Check consecutive lines starting at line `first` at once, when every one is canonical, in order
         after the lines before and names a raw file that exists (the common case); False, with nothing
         recorded, when one is not: `lines` then checks them one by one and says why."""
-        matches = [_CANONICAL.fullmatch(line) if isinstance(line, str) else None for line in block]
+        matches = [_match(line) for line in block]
         if not all(matches):
             return False
         ids, names, digests = zip(*(m.group("article_id", "raw_file", "sha256") for m in matches))  # type: ignore[union-attr]

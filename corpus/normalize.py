@@ -21,6 +21,8 @@ import unicodedata
 from functools import cache
 from typing import Iterator
 
+import numpy as np
+
 from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
 
@@ -115,14 +117,15 @@ def _maps() -> tuple[bytes, bytes, bytes]:
     ascii_printable = "".join(map(chr, range(0x20, 0x7f)))
     assert not _SUSPECT.search(ascii_printable) and not _NFC_UNSAFE.search(ascii_printable)
     assert _NFC_UNSAFE.match("\U00010000")  # _NFC_SAFE lies in the plane
-    return _bitmap(_SUSPECT.findall(plane)), _bitmap(_WIDE.findall(plane)), _bitmap(_NFC_UNSAFE.sub("", plane))
+    found = ("".join(_SUSPECT.findall(plane)), "".join(_WIDE.findall(plane)), _NFC_UNSAFE.sub("", plane))
+    return tuple(_bitmap(chars) for chars in found)  # type: ignore[return-value]
 
 
-def _bitmap(chars: list[str]) -> bytes:
-    bits = bytearray(0x10000 // 8)
-    for ch in chars:
-        bits[ord(ch) >> 3] |= 1 << (ord(ch) & 7)
-    return bytes(bits)
+def _bitmap(chars: str) -> bytes:
+    """Bit c of the result (byte c // 8, bit c % 8) says whether chr(c) is in `chars` (all in the plane)."""
+    mask = np.zeros(0x10000, dtype=bool)
+    mask[np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype="<u4")] = True
+    return np.packbits(mask, bitorder="little").tobytes()
 
 
 def _space_changes(text: str) -> Iterator[Change]:
