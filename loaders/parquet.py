@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from korea_deterrence.corpus.parallel import batched
-from korea_deterrence.schema.features import ClassLabel, Features, List
+from korea_deterrence.schema.features import ClassLabel, Features, List, Value
 
 ROW_GROUP_ROWS = 1000
 SHARD_ROWS = 10_000  # ~55 MB of news text, ~7 MB compressed: a rebuild rewrites only the shards that changed
@@ -141,6 +141,8 @@ def _array(values: Sequence[Any], feature: Any, arrow_type: pa.DataType) -> pa.A
     if isinstance(feature, ClassLabel):
         ids = {name: i for i, name in enumerate(feature.names)}
         return pa.array([None if v is None else ids[v] for v in values], arrow_type)
+    if isinstance(feature, List) and _plain_records(values, feature.feature):
+        return pa.array(values, arrow_type)  # converted in pyarrow: a fifth of the time of column by column
     if isinstance(feature, List):
         nulls = [v is None for v in values]
         present = [v for v in values if v is not None] if any(nulls) else values
@@ -152,6 +154,16 @@ def _array(values: Sequence[Any], feature: Any, arrow_type: pa.DataType) -> pa.A
         columns = _columns(values, list(feature))
         children = [_array(column, sub, arrow_type.field(name).type)
                     for column, (name, sub) in zip(columns, feature.items())]
-        mask = pa.array([v is None for v in values]) if any(v is None for v in values) else None
+        mask = pa.array([v is None for v in values]) if None in values else None
         return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
     return pa.array(values, arrow_type)
+
+
+def _plain_records(lists: Sequence[Any], feature: Any) -> bool:
+    """Whether `lists` (lists of records, or None) can go to pyarrow as they are: the records are
+    NamedTuples whose fields are exactly those of `feature`, a struct of plain values (no ClassLabel,
+    list or struct, which need conversion here), so that pyarrow maps tuple positions to fields."""
+    if not isinstance(feature, dict) or not all(isinstance(f, Value) for f in feature.values()):
+        return False
+    first = next((items[0] for items in lists if items), None)
+    return first is not None and getattr(first, "_fields", None) == tuple(feature)
