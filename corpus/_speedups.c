@@ -1,11 +1,12 @@
 /* Optional compiled kernels of the corpus stage: the same results as the pure-Python code they
  * stand in for (corpus/normalize.py `scan`, corpus/sentences.py `split_lines`, corpus/blocks.py
- * `classify`), several times faster.
+ * `classify`, corpus/manifest.py `block_facts_py`), several times faster.
  *
- * The Python code is the reference: tests/corpus/test_speedups.py checks, on generated texts, that
- * both give equal results, and the package falls back to it when this module was not compiled.
- * No rule is written here: character sets, word lists and lengths come from the Python modules
- * (`sentence_rules` and `block_rules` take them once), so the C code holds only the loops.
+ * The Python code is the reference: tests/corpus/test_speedups.py checks, on generated texts and
+ * manifest lines, that both give equal results, and the package falls back to it when this module
+ * was not compiled. Character sets, word lists, lengths and the manifest's fact fields come from the
+ * Python modules (`sentence_rules` and `block_rules` take them once), so the C code holds the loops
+ * and, for manifest lines, the JSON grammar of corpus/manifest.py `_CANONICAL`.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -674,6 +675,298 @@ static PyObject *classify(PyObject *self, PyObject *args)
     }
 }
 
+/* ---- manifest lines ----------------------------------------------------------------------------- */
+
+/* The canonical manifest line of corpus/manifest.py (`_CANONICAL`: an entry as json.dumps writes it,
+ * keys in schema order), checked on bytes. The fact fields' names and kinds come from manifest.py;
+ * the patterns of the first four fields mirror `_CANONICAL`, which tests/corpus/test_speedups.py
+ * checks this code against, line by line, on generated and mutated lines. */
+
+enum { FACT_STRING, FACT_URL, FACT_DATE };
+
+typedef struct {
+    const unsigned char *p, *end;
+} Cursor;
+
+static int take(Cursor *c, const char *literal, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, literal, n) != 0)
+        return 0;
+    c->p += n;
+    return 1;
+}
+
+#define TAKE(c, lit) take((c), (lit), sizeof(lit) - 1)
+
+static int hex_value(unsigned char b)
+{
+    if (b >= '0' && b <= '9')
+        return b - '0';
+    if ((b | 0x20) >= 'a' && (b | 0x20) <= 'f')
+        return (b | 0x20) - 'a' + 10;
+    return -1;
+}
+
+/* The 16-bit value of 4 hex digits at p (p + 4 <= end), or -1. */
+static long hex4(const unsigned char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d = hex_value(p[i]);
+        if (d < 0)
+            return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* Length of the well-formed UTF-8 sequence of a non-ASCII code point at p (what Python's decoder
+ * accepts: no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static int utf8_sequence(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char b = p[0];
+    int n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    if (n == 0 || end - p < n)
+        return 0;
+    unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* The rest of a JSON string after its opening quote, up to and past the closing one: the number of
+ * code points it decodes to (an escaped surrogate pair is one), or -1 when it is not valid JSON. */
+static Py_ssize_t json_string(Cursor *c)
+{
+    const unsigned char *p = c->p, *end = c->end;
+    Py_ssize_t count = 0;
+    while (p < end) {
+        unsigned char b = *p;
+        if (b == '"') {
+            c->p = p + 1;
+            return count;
+        }
+        count++;
+        if (b >= 0x20 && b < 0x80 && b != '\\') {
+            p++;
+        } else if (b >= 0x80) {
+            int n = utf8_sequence(p, end);
+            if (n == 0)
+                return -1;
+            p += n;
+        } else if (b == '\\' && end - p >= 2 && strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
+            p += 2;
+        } else if (b == '\\' && end - p >= 6 && p[1] == 'u' && hex4(p + 2) >= 0) {
+            long high = hex4(p + 2);
+            long low = end - p >= 12 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8) : -1;
+            p += high >= 0xD800 && high <= 0xDBFF && low >= 0xDC00 && low <= 0xDFFF ? 12 : 6;
+        } else {
+            return -1;  /* a control character, or a backslash that starts no escape */
+        }
+    }
+    return -1;
+}
+
+static int is_lower_or_digit(unsigned char b)
+{
+    return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9');
+}
+
+/* article_id up to its closing quote: [a-z][a-z0-9]*(-[a-z0-9]+)*, 1 to 64 characters. */
+static int article_id(Cursor *c, const unsigned char **start, Py_ssize_t *len)
+{
+    const unsigned char *p = c->p;
+    if (p >= c->end || *p < 'a' || *p > 'z')
+        return 0;
+    for (p++; p < c->end && *p != '"'; p++)
+        if (!is_lower_or_digit(*p) && !(*p == '-' && p + 1 < c->end && is_lower_or_digit(p[1])))
+            return 0;
+    if (p >= c->end || p - c->p > 64)
+        return 0;
+    *start = c->p, *len = p - c->p;
+    c->p = p + 1;
+    return 1;
+}
+
+static int is_name_char(unsigned char b)
+{
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '_'
+           || b == '-';
+}
+
+/* raw_file up to its closing quote: [A-Za-z0-9][A-Za-z0-9._-]*\.txt */
+static int raw_file(Cursor *c, const unsigned char **start, Py_ssize_t *len)
+{
+    const unsigned char *p = c->p;
+    while (p < c->end && is_name_char(*p))
+        p++;
+    Py_ssize_t n = p - c->p;
+    if (p >= c->end || *p != '"' || n < 5 || !is_name_char(*c->p) || *c->p == '.' || *c->p == '_'
+        || *c->p == '-' || memcmp(p - 4, ".txt", 4) != 0)
+        return 0;
+    *start = c->p, *len = n;
+    c->p = p + 1;
+    return 1;
+}
+
+/* 64 lowercase hex digits up to the closing quote, decoded into digest[32]. */
+static int sha256_hex(Cursor *c, unsigned char *digest)
+{
+    if (c->end - c->p < 65 || c->p[64] != '"')
+        return 0;
+    for (int i = 0; i < 32; i++) {
+        unsigned char a = c->p[2 * i], b = c->p[2 * i + 1];
+        if ((a >= 'A' && a <= 'F') || (b >= 'A' && b <= 'F'))
+            return 0;
+        int hi = hex_value(a), lo = hex_value(b);
+        if (hi < 0 || lo < 0)
+            return 0;
+        digest[i] = (unsigned char)(hi << 4 | lo);
+    }
+    c->p += 65;
+    return 1;
+}
+
+/* A JSON integer >= 0 without sign or leading zeros. */
+static int size_value(Cursor *c)
+{
+    const unsigned char *p = c->p;
+    if (p < c->end && *p == '0')
+        p++;
+    else
+        while (p < c->end && *p >= '0' && *p <= '9')
+            p++;
+    if (p == c->p)
+        return 0;
+    c->p = p;
+    return 1;
+}
+
+static int digits(Cursor *c, int n)
+{
+    for (int i = 0; i < n; i++, c->p++)
+        if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+            return 0;
+    return 1;
+}
+
+/* A fact's value after `"value": `: null, or a string of its kind. */
+static int fact_value(Cursor *c, int kind)
+{
+    if (TAKE(c, "null"))
+        return 1;
+    if (!TAKE(c, "\""))
+        return 0;
+    if (kind == FACT_DATE)
+        return digits(c, 4) && TAKE(c, "-") && digits(c, 2) && TAKE(c, "-") && digits(c, 2) && TAKE(c, "\"");
+    if (kind == FACT_URL && !(TAKE(c, "http://") || TAKE(c, "https://")))
+        return 0;
+    Py_ssize_t n = json_string(c);
+    return kind == FACT_URL ? n >= 0 : n >= 1;
+}
+
+typedef struct {
+    PyObject *names;   /* tuple of bytes: `, "<name>": {"value": ` */
+    int kinds[16];
+    Py_ssize_t basis_min;
+} Facts;
+
+/* One line [c->p, c->end): whether it is canonical; its id, raw file and digest. */
+static int manifest_line(Cursor *c, const Facts *facts, const unsigned char **id, Py_ssize_t *id_len,
+                         const unsigned char **name, Py_ssize_t *name_len, unsigned char *digest)
+{
+    if (!(TAKE(c, "{\"article_id\": \"") && article_id(c, id, id_len) && TAKE(c, ", \"raw_file\": \"")
+          && raw_file(c, name, name_len) && TAKE(c, ", \"sha256\": \"") && sha256_hex(c, digest)
+          && TAKE(c, ", \"size\": ") && size_value(c)))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(facts->names); i++) {
+        PyObject *key = PyTuple_GET_ITEM(facts->names, i);
+        if (!(take(c, PyBytes_AS_STRING(key), PyBytes_GET_SIZE(key)) && fact_value(c, facts->kinds[i])
+              && TAKE(c, ", \"basis\": \"") && json_string(c) >= facts->basis_min && TAKE(c, "}")))
+            return 0;
+    }
+    return TAKE(c, "}") && c->p == c->end;
+}
+
+/* manifest_block(data, fact_keys, fact_kinds, basis_min) -> None, or (lines, first_id, last_id,
+ * raw_files, digests) when every LF-separated line of `data` is canonical and the ids increase:
+ * raw_files joined by LF, digests as 32 bytes each. */
+static PyObject *manifest_block(PyObject *self, PyObject *args)
+{
+    Py_buffer data;
+    Facts facts;
+    PyObject *kinds;
+    if (!PyArg_ParseTuple(args, "y*O!O!n", &data, &PyTuple_Type, &facts.names, &PyTuple_Type, &kinds,
+                          &facts.basis_min))
+        return NULL;
+    PyObject *result = NULL, *names = NULL, *digests = NULL;
+    Py_ssize_t nfacts = PyTuple_GET_SIZE(facts.names);
+    if (nfacts > 16 || PyTuple_GET_SIZE(kinds) != nfacts) {
+        PyErr_SetString(PyExc_ValueError, "at most 16 facts, each with a kind");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nfacts; i++) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(facts.names, i))) {
+            PyErr_SetString(PyExc_TypeError, "fact keys must be bytes");
+            goto done;
+        }
+        facts.kinds[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(kinds, i));
+        if (facts.kinds[i] == -1 && PyErr_Occurred())
+            goto done;
+    }
+    const unsigned char *p = data.buf, *end = p + data.len;
+    Py_ssize_t count = 0, lines = 1;
+    for (const unsigned char *q = p; (q = memchr(q, '\n', end - q)) != NULL; q++)
+        lines++;
+    names = PyBytes_FromStringAndSize(NULL, data.len);  /* names fit in the data; cut to size at the end */
+    digests = PyBytes_FromStringAndSize(NULL, 32 * lines);
+    if (names == NULL || digests == NULL)
+        goto done;
+    char *name_out = PyBytes_AS_STRING(names);
+    const unsigned char *first_id = NULL, *last_id = NULL;
+    Py_ssize_t first_len = 0, last_len = 0;
+    for (;;) {
+        const unsigned char *line_end = memchr(p, '\n', end - p);
+        Cursor c = {p, line_end ? line_end : end};
+        const unsigned char *id, *name;
+        Py_ssize_t id_len, name_len;
+        unsigned char *digest = (unsigned char *)PyBytes_AS_STRING(digests) + 32 * count;
+        if (!manifest_line(&c, &facts, &id, &id_len, &name, &name_len, digest))
+            goto none;
+        if (last_id != NULL) {
+            int order = memcmp(last_id, id, last_len < id_len ? last_len : id_len);
+            if (order > 0 || (order == 0 && last_len >= id_len))
+                goto none;
+        } else {
+            first_id = id, first_len = id_len;
+        }
+        last_id = id, last_len = id_len;
+        if (count)
+            *name_out++ = '\n';
+        memcpy(name_out, name, name_len);
+        name_out += name_len;
+        count++;
+        if (line_end == NULL)
+            break;
+        p = line_end + 1;
+    }
+    if (_PyBytes_Resize(&names, name_out - PyBytes_AS_STRING(names)) < 0)
+        goto done;
+    result = Py_BuildValue("ns#s#OO", count, first_id, first_len, last_id, last_len, names, digests);
+    goto done;
+none:
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(names);
+    Py_XDECREF(digests);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(text, suspect_map, wide_map, nfc_safe_map) -> flags (see corpus/normalize.py)"},
     {"has_equal_lines", has_equal_lines, METH_O, "whether two lines of a text are equal (see corpus/blocks.py)"},
@@ -681,6 +974,7 @@ static PyMethodDef methods[] = {
     {"split_lines", split_lines, METH_VARARGS, "split_lines(rules, text, lines, record) (see corpus/sentences.py)"},
     {"block_rules", block_rules, METH_VARARGS, "the rules classify applies (see corpus/blocks.py)"},
     {"classify", classify, METH_VARARGS, "classify(rules, text, record) (see corpus/blocks.py)"},
+    {"manifest_block", manifest_block, METH_VARARGS, "manifest_block(data, fact_keys, fact_kinds, basis_min) (see corpus/manifest.py)"},
     {NULL, NULL, 0, NULL},
 };
 

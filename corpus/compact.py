@@ -55,10 +55,10 @@ class Digests:
         self._digests += bytes.fromhex(sha256)
         self._lines.append(line)
 
-    def extend(self, sha256s: Sequence[str], first_line: int) -> None:
-        """Add the digests of consecutive lines starting at `first_line`."""
-        self._digests += bytes.fromhex("".join(sha256s))
-        self._lines.extend(range(first_line, first_line + len(sha256s)))
+    def extend(self, digests: bytes, first_line: int) -> None:
+        """Add the digests (32 bytes each, not hex) of consecutive lines starting at `first_line`."""
+        self._digests += digests
+        self._lines.extend(range(first_line, first_line + len(digests) // 32))
 
     def repeats(self) -> list[tuple[int, int]]:
         """(line, first line with the same digest) for every digest listed before, in line order.

@@ -21,7 +21,8 @@ from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
-from korea_deterrence.schema.jsonl import JsonLine, check_line, jsonl_blocks
+from korea_deterrence.corpus.speedups import speedups
+from korea_deterrence.schema.jsonl import JsonLine, byte_blocks, check_line, decode_lines, jsonl_blocks
 
 
 @dataclass
@@ -53,9 +54,9 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str) -> 
     """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
     scan = ScanState(label, listing, raw_dir)
     digest = hashlib.sha256()  # of the bytes checked
-    for first, block in jsonl_blocks(path, digest):
+    for first, block in byte_blocks(path, digest):
         if not scan.clean_block(first, block):
-            for part in batched(enumerate(block, start=first), SCAN_LINES):
+            for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
                 scan.lines(check_lines(label, part))
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
@@ -79,17 +80,52 @@ _PAIR = r'\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}'  # json.lo
 _CHAR = rf'(?:{_PLAIN}|{_PAIR}|\\u(?!{_PAIR[3:]})[0-9a-fA-F]{{4}}|\\["\\/bfnrt])'
 # any JSON string content, matched run by run (fast); minimum lengths are counted in _CHAR
 _CONTENT = rf'{_PLAIN}*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{{4}}){_PLAIN}*)*'
-_TEN = rf'(?:{_PLAIN}{{10}}|{_CHAR}{{10}})'  # ten code points (ten plain characters tried first: fast)
+_BASIS_MIN = 10  # code points (source.schema.json, $defs/basis)
+_BASIS_START = rf'(?:{_PLAIN}{{{_BASIS_MIN}}}|{_CHAR}{{{_BASIS_MIN}}})'  # its first _BASIS_MIN code points (plain ones tried first: fast)
 _FACT = {"string": rf'"(?={_CHAR}){_CONTENT}"', "url": rf'"https?://{_CONTENT}"',
          "date": r'"[0-9]{4}-[0-9]{2}-[0-9]{2}"'}
+_FACTS = (("outlet", "string"), ("url", "url"), ("published", "date"), ("retrieved", "date"), ("byline", "string"),
+          ("rights", "string"))
 _CANONICAL = re.compile(
     r'\{"article_id": "(?P<article_id>(?=[^"]{1,64}")[a-z][a-z0-9]*(?:-[a-z0-9]+)*)", '
     r'"raw_file": "(?P<raw_file>[A-Za-z0-9][A-Za-z0-9._-]*\.txt)", "sha256": "(?P<sha256>[0-9a-f]{64})", '
     r'"size": (?:0|[1-9][0-9]*), '
-    + ", ".join(rf'"{name}": \{{"value": (?:null|{_FACT[kind]}), "basis": "{_TEN}{_CONTENT}"\}}'
-                for name, kind in (("outlet", "string"), ("url", "url"), ("published", "date"),
-                                   ("retrieved", "date"), ("byline", "string"), ("rights", "string")))
+    + ", ".join(rf'"{name}": \{{"value": (?:null|{_FACT[kind]}), "basis": "{_BASIS_START}{_CONTENT}"\}}' for name, kind in _FACTS)
     + r"\}")
+# the same line grammar for the compiled kernel: each fact's key (with what comes before its value) and kind
+_KERNEL_FACTS = (tuple(f', "{name}": {{"value": '.encode() for name, _ in _FACTS),
+                 tuple(("string", "url", "date").index(kind) for _, kind in _FACTS), _BASIS_MIN)
+
+
+class BlockFacts(NamedTuple):
+    """What the cross-line checks need of a block of canonical lines whose ids increase."""
+
+    lines: int
+    first_id: str
+    last_id: str
+    raw_files: bytes  # joined by LF
+    digests: bytes  # 32 bytes each
+
+
+def block_facts(block: bytes) -> BlockFacts | None:
+    """The facts of a block of LF-separated lines (no LF at its end) when every line is canonical and
+    the ids increase; else None."""
+    kernels = speedups()
+    if kernels is not None:
+        found = kernels.manifest_block(block, *_KERNEL_FACTS)
+        return None if found is None else BlockFacts(*found)
+    return block_facts_py(decode_lines(block))
+
+
+def block_facts_py(lines: list[str | bytes]) -> BlockFacts | None:
+    """`block_facts` of decoded lines, in Python (the reference of the compiled kernel)."""
+    matches = [_match(line) for line in lines]
+    if not all(matches):
+        return None
+    ids, names, digests = zip(*(m.group("article_id", "raw_file", "sha256") for m in matches))  # type: ignore[union-attr]
+    if not all(a < b for a, b in zip(ids, ids[1:])):
+        return None
+    return BlockFacts(len(lines), ids[0], ids[-1], "\n".join(names).encode("ascii"), bytes.fromhex("".join(digests)))
 
 
 def _match(text: str | bytes) -> re.Match[str] | None:
@@ -136,21 +172,18 @@ class ScanState:
             found = line.violations or self._cross_checks(line.number, *line.key, present[line.number])
             self._record(line.number, found)
 
-    def clean_block(self, first: int, block: list[str | bytes]) -> bool:
+    def clean_block(self, first: int, block: bytes) -> bool:
         """Check consecutive lines starting at line `first` at once, when every one is canonical, in order
         after the lines before and names a raw file that exists (the common case); False, with nothing
         recorded, when one is not: `lines` then checks them one by one and says why."""
-        matches = [_match(line) for line in block]
-        if not all(matches):
+        facts = block_facts(block)
+        if facts is None or not self.previous[0] < facts.first_id:
             return False
-        ids, names, digests = zip(*(m.group("article_id", "raw_file", "sha256") for m in matches))  # type: ignore[union-attr]
-        if not (self.previous[0] < ids[0] and all(a < b for a, b in zip(ids, ids[1:]))):
+        if not all(self.listing.mention(facts.raw_files.split(b"\n"))):  # (canonical names: ASCII)
             return False
-        if not all(self.listing.mention("\n".join(names).encode("ascii").split(b"\n"))):  # (canonical names: ASCII)
-            return False
-        self.digests.extend(digests, first)
-        self.previous = (ids[-1], first + len(block) - 1)
-        self.result.entries += len(block)
+        self.digests.extend(facts.digests, first)
+        self.previous = (facts.last_id, first + facts.lines - 1)
+        self.result.entries += facts.lines
         return True
 
     def finish(self) -> None:

@@ -36,6 +36,13 @@ def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, s
 def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, list[str | bytes]]]:
     """The lines of `jsonl_lines` in blocks of about BLOCK_BYTES: (number of the block's first line,
     its lines). Read, decoded and split a block at a time, not a line at a time."""
+    for number, data in byte_blocks(path, digest):
+        yield number, decode_lines(data)
+
+
+def byte_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, bytes]]:
+    """The file in blocks of whole lines, about BLOCK_BYTES each: (number of the block's first line,
+    its bytes without the last LF)."""
     number, rest = 1, b""
     with path.open("rb") as handle:
         while data := handle.read(BLOCK_BYTES):
@@ -46,14 +53,14 @@ def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, 
             if cut < 0:
                 rest = data
                 continue
-            lines, rest = _decode_lines(data[:cut]), data[cut + 1:]
-            yield number, lines
-            number += len(lines)
+            block, rest = data[:cut], data[cut + 1:]
+            yield number, block
+            number += block.count(b"\n") + 1
     if rest:  # a last line without a line break
-        yield number, _decode_lines(rest)
+        yield number, rest
 
 
-def _decode_lines(data: bytes) -> list[str | bytes]:
+def decode_lines(data: bytes) -> list[str | bytes]:
     """The lines of `data` (no LF at its end), each decoded; one that is not UTF-8 stays bytes. (An LF
     byte is never part of a multi-byte UTF-8 sequence, so splitting before or after decoding is the same.)"""
     try:

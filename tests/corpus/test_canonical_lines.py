@@ -4,6 +4,7 @@ extracts the same fields as json.loads, and takes every line of the shipped mani
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 from hypothesis import given, settings, strategies as st
 from jsonschema import Draft202012Validator
@@ -17,9 +18,9 @@ FACTS = ("outlet", "url", "published", "retrieved", "byline", "rights")
 
 # near the edges of every constraint: empty, short, escapes, controls, non-ASCII, wrong types
 ARABIC_INDIC_DATE = "٢٠٢٦-01-24"
-EDGES = ["", "a", "kd-000001", "Kd-1", "kd--1", "a" * 64, "a" * 65, "x.txt", ".txt", "a b.txt", "2026-01-24",
-         "2026-1-24", "٢٠٢٦-01-24", "https://x", "http://", "ftp://x", "0" * 64, "A" * 64, "0" * 63, "basis text",
-         "too short", 'quote " inside', "tab\tin", "é" * 10, "😀" * 9, "😀" * 10, "\ud800" * 10, "line\nbreak", "back\\slash ok?", None, 0, -1, 1.5]
+EDGES = ["", "a", "kd-000001", "Kd-1", "kd--1", "kd-", "kd-1-a", "a" * 64, "a" * 65, "x.txt", ".txt", "_a.txt", "-a.txt", "A-b_c..txt", "a b.txt", "2026-01-24",
+         "2026-1-24", "٢٠٢٦-01-24", "https://x", "http://", "ftp://x", "0" * 64, "A" * 64, "0" * 63, "0" * 63 + "F", "0" * 65, "basis text",
+         "too short", 'quote " inside', "tab\tin", "é" * 10, "😀" * 9, "😀" * 10, "é😀" * 4 + "é", "é😀" * 5, "\ud800" * 10, "line\nbreak", "back\\slash ok?", None, 0, -1, 1.5]
 STRINGS = st.one_of(st.sampled_from(EDGES), st.text(max_size=12))
 VALUES = st.one_of(STRINGS, st.none(), st.integers(-2, 10**12), st.booleans(), st.floats(allow_nan=False))
 
@@ -60,16 +61,21 @@ def test_fast_path_was_written_for_this_schema() -> None:
     assert SCHEMA["$id"] == manifest.CANONICAL_FOR
 
 
-def test_edge_values_exercise_both_paths() -> None:
-    """Each edge value put in each field: the fast path takes exactly those the schema accepts."""
+def edge_records() -> Iterator[dict]:
+    """Each edge value put in each field, as the field or as a fact's value or basis."""
+    basis = BASE["url"]["basis"]
     for name in FIELDS:
         for value in EDGES:
-            basis = BASE["url"]["basis"]
-            for record in ({**BASE, name: value}, {**BASE, name: {"value": value, "basis": basis}},
-                           {**BASE, name: {"value": None, "basis": value}}):
-                # the schema's `\d` takes any Unicode digit (Python's re); the fast path only ASCII ones
-                fast = VALIDATOR.is_valid(record) and ARABIC_INDIC_DATE not in (
-                    record["published"]["value"], record["retrieved"]["value"])
-                for ascii_only in (False, True):
-                    line = json.dumps(record, ensure_ascii=ascii_only)
-                    assert (manifest._canonical(1, line) is not None) == fast, line
+            yield from ({**BASE, name: value}, {**BASE, name: {"value": value, "basis": basis}},
+                        {**BASE, name: {"value": None, "basis": value}})
+
+
+def test_edge_values_exercise_both_paths() -> None:
+    """The fast path takes exactly the edge records the schema accepts."""
+    for record in edge_records():
+        # the schema's `\d` takes any Unicode digit (Python's re); the fast path only ASCII ones
+        fast = VALIDATOR.is_valid(record) and ARABIC_INDIC_DATE not in (
+            record["published"]["value"], record["retrieved"]["value"])
+        for ascii_only in (False, True):
+            line = json.dumps(record, ensure_ascii=ascii_only)
+            assert (manifest._canonical(1, line) is not None) == fast, line
