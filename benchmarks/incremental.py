@@ -19,6 +19,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from report import code_state, compile_package
+
 RESULTS = Path(__file__).parent / "results"
 NEW_TEXT = "An Added Headline\nThe Pentagon said on Monday that the review would continue. Seoul agreed.\n"
 
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
+    compile_package()
     with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
         work = Path(scratch)
         (work / "empty").mkdir()
@@ -59,7 +62,7 @@ def main() -> None:
     n = sum(1 for _ in (args.corpus / "sources.jsonl").open())
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": f"incremental-{n}",
               "articles": n, "jobs": args.jobs, "full_build_s": round(full, 3), "rebuild_plus_one_s": round(again, 3),
-              "ratio": round(again / full, 4), "build_says": line}
+              "ratio": round(again / full, 4), "build_says": line, "code": code_state()}
     print(json.dumps(result, indent=1))
     with (RESULTS / "runs.jsonl").open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(result) + "\n")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from measure import io_floor, kdc_command, load_first_row, read_all, read_corpus, run_measured
-from report import code_state, machine, render
+from report import code_state, compile_package, machine, render
 from stages import make_sample, profile_build
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="scratch directory (default: system temp)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kdc-bench-", dir=args.workdir))
+    compile_package()
     try:
         record = measure(args, work)
         record["code"]["changed_during_run"] = code_state()["source_sha256"] != record["code"]["source_sha256"]

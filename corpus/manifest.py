@@ -21,6 +21,7 @@ from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.corpus.spans import SPAN_LINES, Span, SpanCutter
 from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.schema.jsonl import JsonLine, byte_blocks, check_line, decode_lines, jsonl_blocks
 
@@ -35,6 +36,8 @@ class ManifestScan:
     complete: bool = True  # False when a line could not be read at all
     sha256: str = ""
     entries: int = 0
+    spans: list[Span] = field(default_factory=list)  # the file in spans of span_lines lines
+    span_lines: int = SPAN_LINES
 
 
 SCAN_LINES = 2048  # manifest lines whose raw files are looked up in the raw/ listing at once
@@ -50,16 +53,21 @@ class CheckedLine(NamedTuple):
     violations: list[Violation]
 
 
-def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str) -> ManifestScan:
-    """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files."""
+def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, span_lines: int = SPAN_LINES
+                  ) -> ManifestScan:
+    """Check every line: schema, order, duplicate ids, duplicate raw bytes, missing raw files; and cut
+    the file into spans of `span_lines` lines."""
     scan = ScanState(label, listing, raw_dir)
     digest = hashlib.sha256()  # of the bytes checked
-    for first, block in byte_blocks(path, digest):
+    spans = SpanCutter(span_lines)
+    for first, block, lines in byte_blocks(path, digest):
+        spans.feed(block, lines)
         if not scan.clean_block(first, block):
             for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
                 scan.lines(check_lines(label, part))
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
+    scan.result.spans, scan.result.span_lines = spans.finish(), span_lines
     return scan.result
 
 

@@ -12,6 +12,7 @@ from typing import Iterator
 from korea_deterrence.corpus.compact import RawListing
 from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest
 from korea_deterrence.corpus.records import SourceEntry
+from korea_deterrence.corpus.spans import SPAN_LINES, Span, read_span
 from korea_deterrence.schema import Violation
 
 MANIFEST = "sources.jsonl"
@@ -39,6 +40,22 @@ class Sources:
         if self.scan is not None:
             yield from entry_lines(self.root / MANIFEST, self.scan, self.manifest_label)
 
+    @property
+    def spans(self) -> list[Span]:
+        """The manifest in spans of `span_lines` lines (none when it is missing)."""
+        return self.scan.spans if self.scan else []
+
+    @property
+    def span_lines(self) -> int:
+        return self.scan.span_lines if self.scan else SPAN_LINES
+
+    def span_entry_lines(self, span: Span) -> list[tuple[int, str]]:
+        """(line number, text) of the valid entries of one span, read back."""
+        lines = read_span(self.root / MANIFEST, span, self.manifest_label)
+        bad = self.scan.bad_lines if self.scan else set()
+        return [(n, line) for n, line in enumerate(lines, start=span.first_line)  # type: ignore[misc]
+                if n not in bad and isinstance(line, str)]  # (only a bad line can be bytes)
+
     def entries(self) -> Iterator[SourceEntry]:
         """The valid entries, in article_id order."""
         return (parse_entry(number, line) for number, line in self.entry_lines())
@@ -59,8 +76,9 @@ def packaged_sources() -> Path:
     return Path(str(resources.files("korea_deterrence.corpus")))
 
 
-def open_sources(root: Path, label: str | None = None) -> Sources:
-    """Check the manifest against itself and the raw files present (contents are not read)."""
+def open_sources(root: Path, label: str | None = None, span_lines: int = SPAN_LINES) -> Sources:
+    """Check the manifest against itself and the raw files present (contents are not read); note its
+    spans of `span_lines` lines."""
     label = label or str(root)
     manifest_label = f"{label}/{MANIFEST}"
     if not (root / MANIFEST).is_file():
@@ -69,7 +87,7 @@ def open_sources(root: Path, label: str | None = None) -> Sources:
     raw_dir = root / RAW
     names = (p.name for p in os.scandir(os.fsencode(raw_dir)) if p.is_file()) if raw_dir.is_dir() else ()
     listing = RawListing(names)
-    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW)
+    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW, span_lines)
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
              for name in scan.unlisted]
     return Sources(root, label, tuple(scan.violations + found), scan)

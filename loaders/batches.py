@@ -18,7 +18,6 @@ from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import parse_entry
 from korea_deterrence.corpus.parallel import batched, ordered_map, warm_up
 from korea_deterrence.loaders.checks import explain, flagged_rows
-from korea_deterrence.loaders import parquet
 from korea_deterrence.loaders.parquet import encode
 from korea_deterrence.loaders.reuse import PreviousArticles, shard_inputs
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
@@ -144,7 +143,7 @@ def _normalize_chunk(chunk: Chunk) -> Batch:
 def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | None = None
                     ) -> Iterator[Batch | ReusedShard]:
     """Batches and reused shards in article_id order; the same bytes whatever `jobs` is and whether
-    anything is reused. Chunks never straddle a shard of SHARD_ROWS entries."""
+    anything is reused. Chunks never straddle a span of the manifest (a shard)."""
     sent: deque[Chunk | ReusedShard] = deque()  # work in flight, in order
 
     def shippable() -> Iterator[Chunk]:
@@ -162,14 +161,16 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
 
 
 def _work(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk | ReusedShard]:
+    """Per span of the manifest (one shard each): the previous shard made from the same inputs, else
+    the span's entries, read back, in chunks."""
     light = dataclasses.replace(sources, violations=(), scan=None)
-    for shard in batched(sources.entry_lines(), parquet.SHARD_ROWS):
-        inputs = shard_inputs(shard)
+    for span in sources.spans:
+        inputs = shard_inputs(span.sha256)
         copy = previous.shard(inputs) if previous else None
         if copy is not None:
-            yield ReusedShard(copy, len(shard))
+            yield ReusedShard(copy, span.lines)
             continue
-        for part in batched(shard, CHUNK):
+        for part in batched(sources.span_entry_lines(span), CHUNK):
             if previous is None:
                 yield Chunk(light, tuple(part), inputs)
                 continue

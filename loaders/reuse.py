@@ -24,11 +24,10 @@ from korea_deterrence.schema import schema_id
 INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every articles shard
 
 
-def shard_inputs(lines: list[tuple[int, str]]) -> str:
-    """sha256 of everything an articles shard's bytes depend on: its manifest lines (which pin each raw
-    file's sha256), the normalizer and schema versions and the Parquet writer."""
-    head = f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n"
-    return hashlib.sha256((head + "".join(line + "\n" for _, line in lines)).encode("utf-8")).hexdigest()
+def shard_inputs(span_sha256: str) -> str:
+    """sha256 of everything an articles shard's bytes depend on: its span of manifest lines (which pin
+    each raw file's sha256), the normalizer and schema versions and the Parquet writer."""
+    return hashlib.sha256(f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n{span_sha256}\n".encode()).hexdigest()
 
 
 class PreviousArticles:

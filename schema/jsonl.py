@@ -36,13 +36,13 @@ def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, s
 def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, list[str | bytes]]]:
     """The lines of `jsonl_lines` in blocks of about BLOCK_BYTES: (number of the block's first line,
     its lines). Read, decoded and split a block at a time, not a line at a time."""
-    for number, data in byte_blocks(path, digest):
+    for number, data, _ in byte_blocks(path, digest):
         yield number, decode_lines(data)
 
 
-def byte_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, bytes]]:
+def byte_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, bytes, int]]:
     """The file in blocks of whole lines, about BLOCK_BYTES each: (number of the block's first line,
-    its bytes without the last LF)."""
+    its bytes without the last LF, its number of lines)."""
     number, rest = 1, b""
     with path.open("rb") as handle:
         while data := handle.read(BLOCK_BYTES):
@@ -54,10 +54,11 @@ def byte_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, b
                 rest = data
                 continue
             block, rest = data[:cut], data[cut + 1:]
-            yield number, block
-            number += block.count(b"\n") + 1
+            lines = block.count(b"\n") + 1
+            yield number, block, lines
+            number += lines
     if rest:  # a last line without a line break
-        yield number, rest
+        yield number, rest, 1
 
 
 def decode_lines(data: bytes) -> list[str | bytes]:

@@ -14,7 +14,7 @@ import pytest
 
 from korea_deterrence.corpus import packaged_sources
 from korea_deterrence.corpus.sources import open_sources
-from korea_deterrence.loaders import batches, parquet, reuse
+from korea_deterrence.loaders import batches, reuse
 from korea_deterrence.loaders.release import build
 
 
@@ -48,10 +48,9 @@ def test_jobs_do_not_change_the_bytes(tmp_path: Path, monkeypatch: pytest.Monkey
     assert _sums(tmp_path / "one") == _sums(tmp_path / "two")
 
 
-def test_shards_are_bounded_named_per_hf_and_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parquet, "SHARD_ROWS", 2)
+def test_shards_are_bounded_named_per_hf_and_load(tmp_path: Path) -> None:
     out = tmp_path / "rel"
-    assert not build(open_sources(packaged_sources(), "corpus"), out).violations
+    assert not build(open_sources(packaged_sources(), "corpus", span_lines=2), out).violations
     shards = sorted(p.name for p in (out / "data" / "articles").iterdir())
     assert shards == [f"train-{i:05d}-of-00003.parquet" for i in range(3)]
     ds = datasets.load_dataset(str(out), "articles", split="train")
@@ -85,37 +84,35 @@ def _shard_inodes(release: Path) -> list[int]:
     return [p.stat().st_ino for p in sorted((release / "data" / "articles").glob("train-*.parquet"))]
 
 
-def test_unchanged_shards_are_copied_whole_and_the_bytes_match_a_fresh_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parquet, "SHARD_ROWS", 2)  # shards: [000, 001], [002, 003], [004]
+def test_unchanged_shards_are_copied_whole_and_the_bytes_match_a_fresh_build(tmp_path: Path) -> None:
+    # spans of two lines, so shards [000, 001], [002, 003], [004]
     corpus = _corpus_copy(tmp_path)
     out, fresh = tmp_path / "out", tmp_path / "fresh"
-    build(open_sources(corpus, "c"), out)
+    build(open_sources(corpus, "c", span_lines=2), out)
     before = _shard_inodes(out)
     _add_article(corpus, "kd-900000", "A New Headline\nThe Pentagon said something. Seoul agreed.\n")
-    again = build(open_sources(corpus, "c"), out, jobs=2)
+    again = build(open_sources(corpus, "c", span_lines=2), out, jobs=2)
     after = _shard_inodes(out)
     assert again.reused == 5 and again.tables[0].rows == 6
     assert after[:2] == before[:2] and after[2] != before[2]  # the first two are the same files, linked
-    assert not build(open_sources(corpus, "c"), fresh, reuse=False).violations
+    assert not build(open_sources(corpus, "c", span_lines=2), fresh, reuse=False).violations
     assert _sums(out) == _sums(fresh)
 
 
 def test_a_changed_line_or_writer_rebuilds_only_what_it_touches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parquet, "SHARD_ROWS", 2)
     corpus = _corpus_copy(tmp_path)
     out = tmp_path / "out"
-    build(open_sources(corpus, "c"), out)
+    build(open_sources(corpus, "c", span_lines=2), out)
     before = _shard_inodes(out)
     lines = (corpus / "sources.jsonl").read_text().splitlines()
     changed = json.loads(lines[2])
     changed["byline"] = {"value": "A Desk", "basis": "changed in a test to force re-normalization"}
     (corpus / "sources.jsonl").write_text("\n".join([*lines[:2], json.dumps(changed), *lines[3:]]) + "\n")
-    assert build(open_sources(corpus, "c"), out).reused == 4
+    assert build(open_sources(corpus, "c", span_lines=2), out).reused == 4
     middle = _shard_inodes(out)
     assert [a == b for a, b in zip(before, middle)] == [True, False, True]
     monkeypatch.setattr(reuse, "WRITER", "another Parquet writer")  # e.g. a new pyarrow: no shard is copied
-    assert build(open_sources(corpus, "c"), out).reused == 5
+    assert build(open_sources(corpus, "c", span_lines=2), out).reused == 5
     assert not set(_shard_inodes(out)) & set(middle)
 
 
