@@ -87,7 +87,10 @@ def _open(args: argparse.Namespace) -> Sources:
 
 def _build(args: argparse.Namespace) -> int:
     hide_pandas()
-    warm_up_workers(args.jobs)  # the worker processes' imports overlap the manifest checks
+    if args.no_reuse or not (args.out / "manifest.json").is_file():
+        # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
+        # have only an article or two to normalize, starts them only if it needs them)
+        warm_up_workers(args.jobs)
     with _Progress() as progress:
         result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
     if result.violations:
