@@ -870,9 +870,10 @@ static int fact_value(Cursor *c, int kind)
 }
 
 typedef struct {
-    PyObject *names;   /* tuple of bytes: `, "<name>": {"value": ` */
+    Py_ssize_t n, basis_min;
+    const char *keys[16];  /* `, "<name>": {"value": ` of each fact, from a tuple of bytes the caller holds */
+    Py_ssize_t key_lens[16];
     int kinds[16];
-    Py_ssize_t basis_min;
 } Facts;
 
 /* One line [c->p, c->end): whether it is canonical; its id, raw file and digest. */
@@ -883,13 +884,53 @@ static int manifest_line(Cursor *c, const Facts *facts, const unsigned char **id
           && raw_file(c, name, name_len) && TAKE(c, ", \"sha256\": \"") && sha256_hex(c, digest)
           && TAKE(c, ", \"size\": ") && size_value(c)))
         return 0;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(facts->names); i++) {
-        PyObject *key = PyTuple_GET_ITEM(facts->names, i);
-        if (!(take(c, PyBytes_AS_STRING(key), PyBytes_GET_SIZE(key)) && fact_value(c, facts->kinds[i])
+    for (Py_ssize_t i = 0; i < facts->n; i++) {
+        if (!(take(c, facts->keys[i], facts->key_lens[i]) && fact_value(c, facts->kinds[i])
               && TAKE(c, ", \"basis\": \"") && json_string(c) >= facts->basis_min && TAKE(c, "}")))
             return 0;
     }
     return TAKE(c, "}") && c->p == c->end;
+}
+
+typedef struct {
+    Py_ssize_t count;
+    const unsigned char *first_id, *last_id;
+    Py_ssize_t first_len, last_len;
+    char *names;  /* out: raw_file names joined by LF (room for all of the data) */
+    unsigned char *digests;  /* out: 32 bytes per line */
+} BlockFacts;
+
+/* Check every LF-separated line of [p, end); 1 when all are canonical with increasing ids. Touches no
+ * Python object: it runs without the GIL. */
+static int block_lines(const unsigned char *p, const unsigned char *end, const Facts *facts, BlockFacts *out)
+{
+    char *name_out = out->names;
+    for (;;) {
+        const unsigned char *line_end = memchr(p, '\n', end - p);
+        Cursor c = {p, line_end ? line_end : end};
+        const unsigned char *id, *name;
+        Py_ssize_t id_len, name_len;
+        if (!manifest_line(&c, facts, &id, &id_len, &name, &name_len, out->digests + 32 * out->count))
+            return 0;
+        if (out->last_id != NULL) {
+            int order = memcmp(out->last_id, id, out->last_len < id_len ? out->last_len : id_len);
+            if (order > 0 || (order == 0 && out->last_len >= id_len))
+                return 0;
+        } else {
+            out->first_id = id, out->first_len = id_len;
+        }
+        out->last_id = id, out->last_len = id_len;
+        if (out->count)
+            *name_out++ = '\n';
+        memcpy(name_out, name, name_len);
+        name_out += name_len;
+        out->count++;
+        if (line_end == NULL)
+            break;
+        p = line_end + 1;
+    }
+    out->names = name_out;  /* (now the end of what was written) */
+    return 1;
 }
 
 /* manifest_block(data, fact_keys, fact_kinds, basis_min) -> None, or (lines, first_id, last_id,
@@ -899,67 +940,47 @@ static PyObject *manifest_block(PyObject *self, PyObject *args)
 {
     Py_buffer data;
     Facts facts;
-    PyObject *kinds;
-    if (!PyArg_ParseTuple(args, "y*O!O!n", &data, &PyTuple_Type, &facts.names, &PyTuple_Type, &kinds,
-                          &facts.basis_min))
+    PyObject *keys, *kinds;
+    if (!PyArg_ParseTuple(args, "y*O!O!n", &data, &PyTuple_Type, &keys, &PyTuple_Type, &kinds, &facts.basis_min))
         return NULL;
     PyObject *result = NULL, *names = NULL, *digests = NULL;
-    Py_ssize_t nfacts = PyTuple_GET_SIZE(facts.names);
-    if (nfacts > 16 || PyTuple_GET_SIZE(kinds) != nfacts) {
+    facts.n = PyTuple_GET_SIZE(keys);
+    if (facts.n > 16 || PyTuple_GET_SIZE(kinds) != facts.n) {
         PyErr_SetString(PyExc_ValueError, "at most 16 facts, each with a kind");
         goto done;
     }
-    for (Py_ssize_t i = 0; i < nfacts; i++) {
-        if (!PyBytes_Check(PyTuple_GET_ITEM(facts.names, i))) {
+    for (Py_ssize_t i = 0; i < facts.n; i++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, i);
+        if (!PyBytes_Check(key)) {
             PyErr_SetString(PyExc_TypeError, "fact keys must be bytes");
             goto done;
         }
+        facts.keys[i] = PyBytes_AS_STRING(key), facts.key_lens[i] = PyBytes_GET_SIZE(key);
         facts.kinds[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(kinds, i));
         if (facts.kinds[i] == -1 && PyErr_Occurred())
             goto done;
     }
     const unsigned char *p = data.buf, *end = p + data.len;
-    Py_ssize_t count = 0, lines = 1;
+    Py_ssize_t lines = 1;
     for (const unsigned char *q = p; (q = memchr(q, '\n', end - q)) != NULL; q++)
         lines++;
     names = PyBytes_FromStringAndSize(NULL, data.len);  /* names fit in the data; cut to size at the end */
     digests = PyBytes_FromStringAndSize(NULL, 32 * lines);
     if (names == NULL || digests == NULL)
         goto done;
-    char *name_out = PyBytes_AS_STRING(names);
-    const unsigned char *first_id = NULL, *last_id = NULL;
-    Py_ssize_t first_len = 0, last_len = 0;
-    for (;;) {
-        const unsigned char *line_end = memchr(p, '\n', end - p);
-        Cursor c = {p, line_end ? line_end : end};
-        const unsigned char *id, *name;
-        Py_ssize_t id_len, name_len;
-        unsigned char *digest = (unsigned char *)PyBytes_AS_STRING(digests) + 32 * count;
-        if (!manifest_line(&c, &facts, &id, &id_len, &name, &name_len, digest))
-            goto none;
-        if (last_id != NULL) {
-            int order = memcmp(last_id, id, last_len < id_len ? last_len : id_len);
-            if (order > 0 || (order == 0 && last_len >= id_len))
-                goto none;
-        } else {
-            first_id = id, first_len = id_len;
-        }
-        last_id = id, last_len = id_len;
-        if (count)
-            *name_out++ = '\n';
-        memcpy(name_out, name, name_len);
-        name_out += name_len;
-        count++;
-        if (line_end == NULL)
-            break;
-        p = line_end + 1;
-    }
-    if (_PyBytes_Resize(&names, name_out - PyBytes_AS_STRING(names)) < 0)
+    BlockFacts out = {0, NULL, NULL, 0, 0, PyBytes_AS_STRING(names), (unsigned char *)PyBytes_AS_STRING(digests)};
+    int canonical;
+    Py_BEGIN_ALLOW_THREADS
+    canonical = block_lines(p, end, &facts, &out);
+    Py_END_ALLOW_THREADS
+    if (!canonical) {
+        result = Py_NewRef(Py_None);
         goto done;
-    result = Py_BuildValue("ns#s#OO", count, first_id, first_len, last_id, last_len, names, digests);
-    goto done;
-none:
-    result = Py_NewRef(Py_None);
+    }
+    if (_PyBytes_Resize(&names, out.names - PyBytes_AS_STRING(names)) < 0)
+        goto done;
+    result = Py_BuildValue("ns#s#OO", out.count, out.first_id, out.first_len, out.last_id, out.last_len, names,
+                           digests);
 done:
     Py_XDECREF(names);
     Py_XDECREF(digests);

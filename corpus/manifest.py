@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from korea_deterrence.corpus.compact import Digests, RawListing
-from korea_deterrence.corpus.parallel import batched
+from korea_deterrence.corpus.parallel import InOrder, batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.schema import RecordValidator, Violation
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, SpanCutter
@@ -60,11 +60,12 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, spa
     scan = ScanState(label, listing, raw_dir)
     digest = hashlib.sha256()  # of the bytes checked
     spans = SpanCutter(span_lines)
-    for first, block, lines in byte_blocks(path, digest):
-        spans.feed(block, lines)
-        if not scan.clean_block(first, block):
-            for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
-                scan.lines(check_lines(label, part))
+    with InOrder() as hashing:  # (hashlib releases the GIL, as does the block check: they run side by side)
+        for first, block, lines in byte_blocks(path, lambda data: hashing.call(digest.update, data)):
+            hashing.call(spans.feed, block, lines)
+            if not scan.clean_block(first, block):
+                for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
+                    scan.lines(check_lines(label, part))
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
     scan.result.spans, scan.result.span_lines = spans.finish(), span_lines

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 from itertools import chain, islice
-from typing import Callable, Iterable, Iterator, TypeVar
+from types import TracebackType
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,3 +57,29 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+class InOrder:
+    """Calls run one after another in a worker thread, in the order made, while this thread goes on (for
+    work that releases the GIL, such as hashing); at most `backlog` wait, so memory stays bounded. Their
+    errors are raised here, at a later call or on leaving the `with` block."""
+
+    def __init__(self, backlog: int = 4) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending: deque[Future[Any]] = deque()
+        self._backlog = backlog
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> None:
+        self._pending.append(self._pool.submit(fn, *args))
+        while len(self._pending) > self._backlog:
+            self._pending.popleft().result()
+
+    def __enter__(self) -> InOrder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        try:
+            while self._pending and kind is None:
+                self._pending.popleft().result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from korea_deterrence.schema.validate import RecordValidator
 from korea_deterrence.schema.violations import Violation
@@ -36,18 +36,18 @@ def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, s
 def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, list[str | bytes]]]:
     """The lines of `jsonl_lines` in blocks of about BLOCK_BYTES: (number of the block's first line,
     its lines). Read, decoded and split a block at a time, not a line at a time."""
-    for number, data, _ in byte_blocks(path, digest):
+    for number, data, _ in byte_blocks(path, digest.update if digest is not None else None):
         yield number, decode_lines(data)
 
 
-def byte_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, bytes, int]]:
+def byte_blocks(path: Path, on_read: Callable[[bytes], object] | None = None) -> Iterator[tuple[int, bytes, int]]:
     """The file in blocks of whole lines, about BLOCK_BYTES each: (number of the block's first line,
-    its bytes without the last LF, its number of lines)."""
+    its bytes without the last LF, its number of lines). `on_read` gets every chunk read, in order."""
     number, rest = 1, b""
     with path.open("rb") as handle:
         while data := handle.read(BLOCK_BYTES):
-            if digest is not None:
-                digest.update(data)
+            if on_read is not None:
+                on_read(data)
             data = rest + data if rest else data
             cut = data.rfind(b"\n")
             if cut < 0:
