@@ -18,18 +18,18 @@ class RawListing:
     """The file names in raw/, sorted; remembers which of them the manifest mentions."""
 
     def __init__(self, names: Iterable[str | bytes]) -> None:
-        """`names` as str or as bytes (os.scandir of a bytes path, 2x faster: no decoding)."""
-        parts = [np.array(batch, dtype=bytes) for batch in batched(map(_bytes, names), _LISTING_BATCH)]
+        """`names` all str or all bytes (os.scandir of a bytes path, 2x faster: no decoding)."""
+        parts = [_byte_array(batch) for batch in batched(names, _LISTING_BATCH)]
         self._names = np.concatenate(parts) if parts else np.array([], dtype="S1")
         del parts
         self._names.sort()  # in place
         self._mentioned = np.zeros(len(self._names), dtype=bool)
 
     def mention(self, names: Sequence[str | bytes]) -> list[bool]:
-        """Mark `names` as mentioned; whether each of them exists."""
+        """Mark `names` (all str or all bytes) as mentioned; whether each of them exists."""
         if not len(self._names) or not names:
             return [False] * len(names)
-        wanted = np.array([_bytes(n) for n in names], dtype=bytes)
+        wanted = _byte_array(names)
         at = np.minimum(np.searchsorted(self._names, wanted), len(self._names) - 1)
         found = self._names[at] == wanted
         self._mentioned[at[found]] = True
@@ -40,8 +40,9 @@ class RawListing:
         return [os.fsdecode(name) for name in self._names[~self._mentioned]]
 
 
-def _bytes(name: str | bytes) -> bytes:
-    return name if isinstance(name, bytes) else os.fsencode(name)
+def _byte_array(names: Sequence[str | bytes]) -> np.ndarray:
+    """Names (all str or all bytes) as an array of bytes."""
+    return np.array(names if isinstance(names[0], bytes) else [os.fsencode(n) for n in names], dtype=bytes)
 
 
 class Digests:

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from korea_deterrence.schema import load_schema
 from korea_deterrence.schema.features import node_type
-from korea_deterrence.schema.load import registry
+from korea_deterrence.schema.load import schemas_by_id
 
 _SCALARS = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 
@@ -52,7 +52,7 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any]
     description = node.get("description", "")
     while "$ref" in node:
         uri, _, fragment = node["$ref"].partition("#")
-        root = registry().contents(uri) if uri else root
+        root = schemas_by_id()[uri] if uri else root  # (the shipped schemas, by $id; no `referencing` import)
         node = root
         for part in fragment.strip("/").split("/") if fragment else ():
             node = node[part]
