@@ -20,9 +20,9 @@ from typing import Iterator, NamedTuple
 from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import InOrder, batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
-from korea_deterrence.schema import RecordValidator, Violation
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, SpanCutter
 from korea_deterrence.corpus.speedups import speedups
+from korea_deterrence.schema import RecordValidator, Violation
 from korea_deterrence.schema.jsonl import JsonLine, byte_blocks, check_line, decode_lines, jsonl_blocks
 
 
@@ -90,7 +90,8 @@ _CHAR = rf'(?:{_PLAIN}|{_PAIR}|\\u(?!{_PAIR[3:]})[0-9a-fA-F]{{4}}|\\["\\/bfnrt])
 # any JSON string content, matched run by run (fast); minimum lengths are counted in _CHAR
 _CONTENT = rf'{_PLAIN}*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{{4}}){_PLAIN}*)*'
 _BASIS_MIN = 10  # code points (source.schema.json, $defs/basis)
-_BASIS_START = rf'(?:{_PLAIN}{{{_BASIS_MIN}}}|{_CHAR}{{{_BASIS_MIN}}})'  # its first _BASIS_MIN code points (plain ones tried first: fast)
+# a basis's first _BASIS_MIN code points (as many plain characters tried first: fast)
+_BASIS_START = rf'(?:{_PLAIN}{{{_BASIS_MIN}}}|{_CHAR}{{{_BASIS_MIN}}})'
 _FACT = {"string": rf'"(?={_CHAR}){_CONTENT}"', "url": rf'"https?://{_CONTENT}"',
          "date": r'"[0-9]{4}-[0-9]{2}-[0-9]{2}"'}
 _FACTS = (("outlet", "string"), ("url", "url"), ("published", "date"), ("retrieved", "date"), ("byline", "string"),
@@ -99,7 +100,8 @@ _CANONICAL = re.compile(
     r'\{"article_id": "(?P<article_id>(?=[^"]{1,64}")[a-z][a-z0-9]*(?:-[a-z0-9]+)*)", '
     r'"raw_file": "(?P<raw_file>[A-Za-z0-9][A-Za-z0-9._-]*\.txt)", "sha256": "(?P<sha256>[0-9a-f]{64})", '
     r'"size": (?:0|[1-9][0-9]*), '
-    + ", ".join(rf'"{name}": \{{"value": (?:null|{_FACT[kind]}), "basis": "{_BASIS_START}{_CONTENT}"\}}' for name, kind in _FACTS)
+    + ", ".join(rf'"{name}": \{{"value": (?:null|{_FACT[kind]}), "basis": "{_BASIS_START}{_CONTENT}"\}}'
+                for name, kind in _FACTS)
     + r"\}")
 # the same line grammar for the compiled kernel: each fact's key (with what comes before its value) and kind
 _KERNEL_FACTS = (tuple(f', "{name}": {{"value": '.encode() for name, _ in _FACTS),
@@ -131,10 +133,12 @@ def block_facts_py(lines: list[str | bytes]) -> BlockFacts | None:
     matches = [_match(line) for line in lines]
     if not all(matches):
         return None
-    ids, names, digests = zip(*(m.group("article_id", "raw_file", "sha256") for m in matches))  # type: ignore[union-attr]
+    fields = (m.group("article_id", "raw_file", "sha256") for m in matches)  # type: ignore[union-attr]
+    ids, names, digests = zip(*fields)
     if not all(a < b for a, b in zip(ids, ids[1:])):
         return None
-    return BlockFacts(len(lines), ids[0], ids[-1], "\n".join(names).encode("ascii"), bytes.fromhex("".join(digests)))
+    return BlockFacts(len(lines), ids[0], ids[-1], "\n".join(names).encode("ascii"),  # (canonical names: ASCII)
+                      bytes.fromhex("".join(digests)))
 
 
 def _match(text: str | bytes) -> re.Match[str] | None:

@@ -77,7 +77,8 @@ class InOrder:
     def __enter__(self) -> InOrder:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         try:
             while self._pending and kind is None:
                 self._pending.popleft().result()

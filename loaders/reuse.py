@@ -27,7 +27,8 @@ INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every ar
 def shard_inputs(span_sha256: str) -> str:
     """sha256 of everything an articles shard's bytes depend on: its span of manifest lines (which pin
     each raw file's sha256), the normalizer and schema versions and the Parquet writer."""
-    return hashlib.sha256(f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n{span_sha256}\n".encode()).hexdigest()
+    inputs = f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n{span_sha256}\n"
+    return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
 
 
 class PreviousArticles:
