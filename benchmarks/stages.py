@@ -25,7 +25,7 @@ from korea_deterrence.loaders.release import build
 # (stage, file path suffix, function name): cumulative time of each is the stage's time.
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("validation: manifest pass 1 (schema, order, duplicates, listing)", "corpus/manifest.py", "scan_manifest"),
-    ("manifest: pass 2 (stream lines, parse entries)", "corpus/manifest.py", "parse_entry"),
+    ("manifest: pass 2 (spans read back, entries parsed)", "corpus/manifest.py", "parse_entry"),
     ("raw read + sha256 + decode", "corpus/sources.py", "read_raw"),
     ("normalize: characters (bom/newline/nfc/space)", "corpus/normalize.py", "normalize_characters"),
     ("normalize: boilerplate + repeats", "corpus/blocks.py", "remove_boilerplate"),
