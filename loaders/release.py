@@ -141,7 +141,7 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
 
 
 def _sha256s(root: Path, files: list[str]) -> dict[str, str]:
-    """sha256 of each file, hashed in threads (hashlib and reads release the GIL: about 2x on 2 cores)."""
+    """sha256 of each file, hashed in threads (hashlib and file reads release the GIL)."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return dict(zip(files, pool.map(file_sha256, (root / f for f in files))))
 
