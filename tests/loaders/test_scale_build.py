@@ -13,6 +13,7 @@ import datasets
 import pytest
 
 from korea_deterrence.corpus import packaged_sources
+from korea_deterrence.corpus import sources as sources_module, spans
 from korea_deterrence.corpus.sources import open_sources
 from korea_deterrence.loaders import batches, reuse
 from korea_deterrence.loaders.release import build
@@ -97,6 +98,23 @@ def test_unchanged_shards_are_copied_whole_and_the_bytes_match_a_fresh_build(tmp
     assert after[:2] == before[:2] and after[2] != before[2]  # the first two are the same files, linked
     assert not build(open_sources(corpus, "c", span_lines=2), fresh, reuse=False).violations
     assert _sums(out) == _sums(fresh)
+
+
+def test_a_rebuild_reads_back_only_the_spans_it_does_not_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = _corpus_copy(tmp_path)
+    out = tmp_path / "out"
+    build(open_sources(corpus, "c", span_lines=2), out)
+    _add_article(corpus, "kd-900000", "A New Headline\nThe Pentagon said something. Seoul agreed.\n")
+    read: list[int] = []
+
+    def recorded(path: Path, span: spans.Span, label: str) -> list[str | bytes]:
+        read.append(span.first_line)
+        return spans.read_span(path, span, label)
+
+    monkeypatch.setattr(sources_module, "read_span", recorded)
+    sources = open_sources(corpus, "c", span_lines=2)
+    assert [span.first_line for span in sources.spans] == [1, 3, 5]
+    assert build(sources, out).reused == 5 and read == [5]  # spans 1-2 and 3-4: shards copied, lines not read
 
 
 def test_a_changed_line_or_writer_rebuilds_only_what_it_touches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
