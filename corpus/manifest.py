@@ -3,8 +3,9 @@ lines sorted by article_id.
 
 It is read in two streaming passes so that memory does not hold the entries: `scan_manifest` checks
 every line and keeps only what the cross-line checks need (raw names and digests in byte arrays,
-bad line numbers); `entry_lines` then yields the valid lines in order, after checking the file did
-not change, and `parse_entry` turns one into a SourceEntry (in the process that uses it).
+bad line numbers) and the file's spans (corpus/spans.py); `entry_lines` then yields the valid lines
+in order, or the build reads back the spans it needs, each after checking the bytes did not change,
+and `parse_entry` turns a line into a SourceEntry (in the process that uses it).
 """
 
 from __future__ import annotations

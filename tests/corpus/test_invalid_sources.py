@@ -123,8 +123,9 @@ def test_a_manifest_line_that_is_not_utf8_is_a_json_violation(tmp_path: Path, ca
 
 
 def test_a_manifest_changed_after_its_check_stops_the_build_with_nothing_written(tmp_path: Path) -> None:
-    """The second read of sources.jsonl is hashed as it streams; a file changed since the check is refused
-    at its end, before anything is moved into place."""
+    """A second read of sources.jsonl is checked against the first: streamed lines by the file's sha256 at
+    its end, a span read back by its own sha256; a file changed since the check is refused before
+    anything is moved into place."""
     import shutil
 
     from korea_deterrence.corpus import open_sources
