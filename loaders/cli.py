@@ -15,6 +15,7 @@ from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
 from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
 from korea_deterrence.loaders.release import build
+from korea_deterrence.loaders.reuse import reusable
 from korea_deterrence.loaders.validate_sources import validate_sources
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, render
@@ -87,7 +88,7 @@ def _open(args: argparse.Namespace) -> Sources:
 
 def _build(args: argparse.Namespace) -> int:
     hide_pandas()
-    if args.no_reuse or not (args.out / "manifest.json").is_file():
+    if args.no_reuse or not reusable(args.out):
         # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
         # have only an article or two to normalize, starts them only if it needs them)
         warm_up_workers(args.jobs)

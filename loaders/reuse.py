@@ -31,6 +31,16 @@ def shard_inputs(span_sha256: str) -> str:
     return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
 
 
+def reusable(release: Path) -> bool:
+    """Whether `release` is a release built by this normalizer and schema (its articles can be reused)."""
+    try:
+        manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (manifest.get("normalizer_version") == NORMALIZER_VERSION
+            and manifest.get("schemas", {}).get("articles") == schema_id("article"))
+
+
 class PreviousArticles:
     """The previous release's articles: whole shards by inputs key, rows read in article_id order."""
 
@@ -44,12 +54,7 @@ class PreviousArticles:
     @classmethod
     def of(cls, release: Path) -> PreviousArticles | None:
         """The previous release at `release` if it was built by this normalizer and schema, else None."""
-        try:
-            manifest = json.loads((release / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if (manifest.get("normalizer_version") != NORMALIZER_VERSION
-                or manifest.get("schemas", {}).get("articles") != schema_id("article")):
+        if not reusable(release):
             return None
         return cls(sorted((release / "data" / "articles").glob("train-*.parquet")))
 
