@@ -33,10 +33,16 @@ PACKAGES = ("korea_deterrence.corpus", "korea_deterrence.loaders", "korea_deterr
 def compile_package() -> None:
     """Byte-compile the package's modules, as pip does when it installs a wheel. An editable install run
     with PYTHONDONTWRITEBYTECODE set (as on the machine these results come from) never caches them, and
-    every `kdc` process would compile its sources again: about 60 ms of each start that no installed
-    copy pays."""
-    for name in (*PACKAGES, "korea_deterrence.annotations"):
-        compileall.compile_dir(Path(importlib.import_module(name).__file__ or "").parent, quiet=1)
+    every `kdc` process would compile its sources again: about 0.1 s of each start (measured: importing
+    the CLI after its libraries took 0.154-0.159 s without cached bytecode, 0.060-0.092 s with it) that
+    no installed copy pays."""
+    for folder in _package_dirs():
+        compileall.compile_dir(folder, quiet=1)
+
+
+def _package_dirs() -> list[Path]:
+    return [Path(importlib.import_module(name).__file__ or "").parent
+            for name in (*PACKAGES, "korea_deterrence.annotations")]
 
 
 def code_state() -> dict[str, Any]:
@@ -58,8 +64,7 @@ def code_state() -> dict[str, Any]:
 
 def _bytecode_cached() -> bool:
     """Whether every module of the package has its compiled bytecode cached (see compile_package)."""
-    files = [f for name in (*PACKAGES, "korea_deterrence.annotations")
-             for f in Path(importlib.import_module(name).__file__ or "").parent.glob("*.py")]
+    files = [f for folder in _package_dirs() for f in folder.glob("*.py")]
     return all(Path(importlib.util.cache_from_source(str(f))).is_file() for f in files)
 
 
