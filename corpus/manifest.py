@@ -97,7 +97,7 @@ _FACT = {"string": rf'"(?={_CHAR}){_CONTENT}"', "url": rf'"https?://{_CONTENT}"'
          "date": r'"[0-9]{4}-[0-9]{2}-[0-9]{2}"'}
 _FACTS = (("outlet", "string"), ("url", "url"), ("published", "date"), ("retrieved", "date"), ("byline", "string"),
           ("rights", "string"))
-_CANONICAL = re.compile(
+_CANONICAL = (  # compiled on first use (about 5 ms): see _canonical_pattern
     r'\{"article_id": "(?P<article_id>(?=[^"]{1,64}")[a-z][a-z0-9]*(?:-[a-z0-9]+)*)", '
     r'"raw_file": "(?P<raw_file>[A-Za-z0-9][A-Za-z0-9._-]*\.txt)", "sha256": "(?P<sha256>[0-9a-f]{64})", '
     r'"size": (?:0|[1-9][0-9]*), '
@@ -144,7 +144,12 @@ def block_facts_py(lines: list[str | bytes]) -> BlockFacts | None:
 
 def _match(text: str | bytes) -> re.Match[str] | None:
     """The canonical-line match of a line (None for one that is not, or is not UTF-8)."""
-    return _CANONICAL.fullmatch(text) if isinstance(text, str) else None
+    return _canonical_pattern().fullmatch(text) if isinstance(text, str) else None
+
+
+@cache
+def _canonical_pattern() -> re.Pattern[str]:
+    return re.compile(_CANONICAL)
 
 
 def _canonical(number: int, text: str | bytes) -> CheckedLine | None:
