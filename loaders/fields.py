@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from korea_deterrence.schema import load_schema
 from korea_deterrence.schema.features import node_type
-from korea_deterrence.schema.load import schemas_by_id
+from korea_deterrence.schema.load import ref_target
 
 _SCALARS = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 
@@ -51,11 +51,7 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any]
     """The node a `$ref` points to, its root schema, and the first description met on the way."""
     description = node.get("description", "")
     while "$ref" in node:
-        uri, _, fragment = node["$ref"].partition("#")
-        root = schemas_by_id()[uri] if uri else root  # (the shipped schemas, by $id; no `referencing` import)
-        node = root
-        for part in fragment.strip("/").split("/") if fragment else ():
-            node = node[part]
+        node, root = ref_target(node["$ref"], root)
         description = description or node.get("description", "")
     return node, root, description
 

@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import pyarrow as pa
 
-from korea_deterrence.schema.load import schemas_by_id
+from korea_deterrence.schema.load import ref_target
 
 _SCALARS = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 _ARROW = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
@@ -111,11 +111,9 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any]
     ref = node.get("$ref")
     if ref is None:
         return node, root
-    uri, _, fragment = ref.partition("#")
-    target = schemas_by_id()[uri] if uri else root
-    if not fragment.startswith("/$defs/"):
+    if not ref.partition("#")[2].startswith("/$defs/"):
         raise ValueError(f"only $defs references are supported, got {ref!r}")
-    return _resolve(target["$defs"][fragment.removeprefix("/$defs/")], target)
+    return _resolve(*ref_target(ref, root))
 
 
 def node_type(node: dict[str, Any]) -> str:

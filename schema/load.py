@@ -65,6 +65,17 @@ def registry() -> Registry:
     return Registry().with_resources((i, Resource.from_contents(s)) for i, s in schemas_by_id().items())
 
 
+def ref_target(ref: str, root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The node a `$ref` points to, in `root` or in another shipped schema (by `$id`), and that node's
+    root schema."""
+    uri, _, fragment = ref.partition("#")
+    target_root = schemas_by_id()[uri] if uri else root
+    node = target_root
+    for part in fragment.strip("/").split("/") if fragment else ():
+        node = node[part]
+    return node, target_root
+
+
 def bundled(name: str) -> dict[str, Any]:
     """The schema with every `$ref` inlined and ids dropped: a self-contained draft-7-compatible
     document for compiled validators (our schemas use no recursion and no 2020-12-only keyword)."""
@@ -78,10 +89,7 @@ def _inline(node: Any, root: dict[str, Any]) -> Any:
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
-        uri, _, fragment = node["$ref"].partition("#")
-        target = schemas_by_id()[uri] if uri else root
-        for part in fragment.strip("/").split("/"):
-            target = target[part]
+        target, target_root = ref_target(node["$ref"], root)
         rest = {k: _inline(v, root) for k, v in node.items() if k != "$ref"}
-        return {**_inline(target, schemas_by_id()[uri] if uri else root), **rest}
+        return {**_inline(target, target_root), **rest}
     return {k: _inline(v, root) for k, v in node.items() if k not in ("$schema", "$id", "$defs")}
