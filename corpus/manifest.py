@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import InOrder, batched
@@ -248,12 +248,16 @@ def entry_lines(path: Path, scan: ManifestScan, label: str) -> Iterator[tuple[in
     writes nothing in place until the end, then leaves nothing)."""
     digest = hashlib.sha256()
     for first, block in jsonl_blocks(path, digest):
-        numbered = enumerate(block, start=first)
-        if scan.bad_lines:
-            numbered = ((n, line) for n, line in numbered if n not in scan.bad_lines and isinstance(line, str))
-        yield from numbered  # type: ignore[misc]  # (only a bad line can be bytes)
+        yield from valid_lines(enumerate(block, start=first), scan.bad_lines)
     if digest.hexdigest() != scan.sha256:
         raise RuntimeError(f"{label} changed while it was being read; run the command again")
+
+
+def valid_lines(numbered: Iterable[tuple[int, str | bytes]], bad: set[int]) -> Iterable[tuple[int, str]]:
+    """The (number, text) lines that are not among the `bad` line numbers (only a bad line can be bytes)."""
+    if not bad:
+        return numbered  # type: ignore[return-value]
+    return ((n, line) for n, line in numbered if n not in bad and isinstance(line, str))
 
 
 def parse_entry(number: int, line: str) -> SourceEntry:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from korea_deterrence.corpus.compact import RawListing
-from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest
+from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest, valid_lines
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, read_span
 from korea_deterrence.schema import Violation
@@ -52,9 +52,7 @@ class Sources:
     def span_entry_lines(self, span: Span) -> list[tuple[int, str]]:
         """(line number, text) of the valid entries of one span, read back."""
         lines = read_span(self.root / MANIFEST, span, self.manifest_label)
-        bad = self.scan.bad_lines if self.scan else set()
-        return [(n, line) for n, line in enumerate(lines, start=span.first_line)  # type: ignore[misc]
-                if n not in bad and isinstance(line, str)]  # (only a bad line can be bytes)
+        return list(valid_lines(enumerate(lines, start=span.first_line), self.scan.bad_lines if self.scan else set()))
 
     def entries(self) -> Iterator[SourceEntry]:
         """The valid entries, in article_id order."""
