@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -143,3 +144,25 @@ def test_build_does_not_import_datasets_or_pandas(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "SHA256SUMS").is_file()
+
+
+def test_the_entry_point_imports_nothing_heavy() -> None:
+    """The console script can set up its process before pyarrow and NumPy load only because importing
+    the entry point loads neither."""
+    script = "import sys, korea_deterrence.loaders.cli; print(sorted({'numpy', 'pyarrow'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("preset", [None, "3"])
+def test_the_console_script_sets_up_its_process_and_runs_the_command(preset: str | None) -> None:
+    """`console` runs the command; it limits BLAS to one thread unless the environment says otherwise,
+    and leaves the garbage collector on."""
+    script = ("import gc, os, sys; from korea_deterrence.loaders.cli import console; sys.argv = ['kdc', 'validate']; "
+              "code = console(); print(code, os.environ['OPENBLAS_NUM_THREADS'], gc.isenabled(), gc.get_freeze_count() > 0)")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split()[-4:] == ["0", preset or "1", "True", "True"]
+    assert "articles valid" in done.stdout

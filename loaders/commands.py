@@ -1,0 +1,204 @@
+"""The `kdc` commands: parses the command line and runs one. Only this module and the entry point
+(`korea_deterrence.loaders.cli`) read the environment, print, and exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from korea_deterrence.annotations.cli import add_commands as add_studio_commands
+from korea_deterrence.annotations.stage import packaged_annotations
+from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
+from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
+from korea_deterrence.loaders.release import build
+from korea_deterrence.loaders.reuse import reusable
+from korea_deterrence.loaders.validate_sources import validate_sources
+from korea_deterrence.loaders.version import VERSION
+from korea_deterrence.schema import Violation, render
+
+OK, INVALID, USAGE = 0, 1, 2
+DEFAULT_OUT = Path("dist/korea-deterrence")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the `kdc` command that `argv` (default: sys.argv) gives; its exit code."""
+    args = _parser().parse_args(argv)
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kdc", description="Build and check the korea-deterrence corpus.")
+    parser.add_argument("--version", action="version", version=f"kdc {VERSION}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    build_cmd = commands.add_parser("build", help="build the release directory")
+    build_cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
+    _sources_option(build_cmd)
+    _annotations_option(build_cmd)
+    build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
+    build_cmd.add_argument("--no-reuse", action="store_true",
+                           help="normalize every article again instead of reusing unchanged rows of the previous build")
+    build_cmd.set_defaults(handler=_build)
+    check = commands.add_parser("validate", help="check the sources (default) or a built release; writes nothing")
+    check.add_argument("path", type=Path, nargs="?", default=None, help="a built release directory to check")
+    _sources_option(check)
+    _annotations_option(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=_validate)
+    _release_commands(commands)
+    add_studio_commands(commands, _open, _valid_articles)
+    return parser
+
+
+def _annotations_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--annotations", type=Path, default=None,
+                     help="an annotations directory (exports/, adjudication.jsonl, annotators.jsonl); default: the shipped "
+                          "annotations with the shipped corpus, none with --sources")
+
+
+def _annotations(args: argparse.Namespace) -> Path | None:
+    """--annotations; by default the shipped annotations with the shipped corpus, none with --sources."""
+    if args.annotations is not None:
+        return args.annotations
+    return None if args.sources else packaged_annotations()
+
+
+def _valid_articles(sources: Sources) -> list[Article]:
+    """Every article of `sources`; refuses (exit 1) when a source is invalid."""
+    items = list(iter_articles(sources))
+    violations = list(sources.violations) + [i for i in items if isinstance(i, Violation)]
+    if violations:
+        print(render(violations), file=sys.stderr)
+        raise SystemExit(INVALID)
+    return [i for i in items if isinstance(i, Article)]
+
+
+def _sources_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--sources", type=Path, default=None,
+                     help="a directory with sources.jsonl and raw/ (default: the corpus shipped with the package)")
+
+
+def _open(args: argparse.Namespace) -> Sources:
+    root = args.sources or packaged_sources()
+    return open_sources(root, str(args.sources) if args.sources else "corpus")
+
+
+def _build(args: argparse.Namespace) -> int:
+    hide_pandas()
+    if args.no_reuse or not reusable(args.out):
+        # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
+        # have only an article or two to normalize, starts them only if it needs them)
+        warm_up_workers(args.jobs)
+    with _Progress() as progress:
+        result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
+    if result.violations:
+        print(render(result.violations), file=sys.stderr)
+        print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
+        return INVALID
+    print(f"articles: {result.reused} reused from the previous build, "
+          f"{result.tables[0].rows - result.reused} normalized")
+    for table in result.tables:
+        print(f"{table.name}: {table.rows} rows")
+    print(f"korea-deterrence {VERSION} written to {args.out}")
+    print(f'load it with: datasets.load_dataset("{args.out}", "articles")')
+    return OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if args.path is not None:
+        return _validate_release(args)
+    with _Progress() as progress:
+        violations, count = validate_sources(_open(args), progress, _annotations(args))
+    return _report(violations, args.format, {"articles": count}, f"{count} articles valid")
+
+
+def _report(violations: list[Violation], fmt: str, summary: dict[str, object], ok: str) -> int:
+    """Print a validation result (text or JSON) and return the exit code."""
+    if fmt == "json":
+        print(json.dumps({**summary, "violations": [_as_dict(v) for v in violations]}, indent=2))
+    elif violations:
+        print(render(violations), file=sys.stderr)
+    else:
+        print(ok)
+    return INVALID if violations else OK
+
+
+def _release_commands(commands: argparse._SubParsersAction) -> None:
+    diff = commands.add_parser("diff", help="rows added, removed and changed between two releases")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(handler=_diff)
+    push = commands.add_parser("publish", help="upload a validated release to a Hugging Face dataset repo and tag it")
+    push.add_argument("path", type=Path, help="the built release directory")
+    push.add_argument("--repo-id", required=True, help="dataset repo, e.g. org/korea-deterrence")
+    push.add_argument("--revision", required=True, help="tag to create: 'v' + the release version")
+    push.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
+    push.add_argument("--token", default=None, help="hub token (default: environment HF_TOKEN)")
+    push.set_defaults(handler=_publish)
+
+
+def _validate_release(args: argparse.Namespace) -> int:
+    if args.sources is not None:
+        print("kdc validate: give a release PATH or --sources, not both", file=sys.stderr)
+        return USAGE
+    from korea_deterrence.loaders.validate_release import validate_release  # (imports datasets: ~1 s)
+
+    violations = validate_release(args.path)
+    return _report(violations, args.format, {"release": str(args.path)}, f"release {args.path} valid")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.diff import diff_releases, render_json, render_text  # (imports datasets)
+
+    result = diff_releases(args.old, args.new)
+    print(render_json(result) if args.format == "json" else render_text(result))
+    return OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan  # (huggingface_hub)
+
+    violations, problems = refusals(args.path, args.revision)
+    if violations or problems:
+        if violations:
+            print(render(violations), file=sys.stderr)
+        for problem in problems:
+            print(f"kdc publish: {problem}", file=sys.stderr)
+        print("kdc publish: refused; nothing was uploaded", file=sys.stderr)
+        return INVALID
+    if args.dry_run:
+        print(render_plan(upload_plan(args.path), args.repo_id, args.revision))
+        return OK
+    commit = publish(args.path, args.repo_id, args.revision, args.token or os.environ.get("HF_TOKEN"))
+    print(f"published {args.path} to dataset {args.repo_id} at commit {commit}, tagged {args.revision}")
+    return OK
+
+
+def _as_dict(v: Violation) -> dict[str, object]:
+    return {"file": v.file, "line": v.line, "pointer": v.pointer, "rule": v.rule, "message": v.message}
+
+
+class _Progress:
+    """Prints `N articles` to stderr at most once a second, and only after the first two seconds."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        now = time.monotonic()
+        if now - self.started > 2 and now - self.last >= 1:
+            self.last, self.shown = now, True
+            print(f"\r{count} articles", end="", file=sys.stderr, flush=True)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:  # end the progress line
+            print(file=sys.stderr)
