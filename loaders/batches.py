@@ -61,6 +61,7 @@ class ReusedShard:
 
     path: Path
     rows: int
+    nbytes: int  # uncompressed size of its data (see parquet.uncompressed)
 
 
 @cache
@@ -168,7 +169,7 @@ def _work(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk
         inputs = shard_inputs(span.sha256)
         copy = previous.shard(inputs) if previous else None
         if copy is not None:
-            yield ReusedShard(copy, span.lines)
+            yield ReusedShard(copy.path, span.lines, copy.nbytes)
             continue
         for part in batched(sources.span_entry_lines(span), CHUNK):
             if previous is None:

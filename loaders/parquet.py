@@ -44,6 +44,7 @@ class ShardWriter:
         self.directory, self.split, self.schema = directory, split, schema
         self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
+        self._copied_nbytes: dict[Path, int] = {}  # parts copied whole, with their known uncompressed size
         self._writer: pq.ParquetWriter | None = None
         self._in_shard = self.rows = 0
 
@@ -62,8 +63,9 @@ class ShardWriter:
             self._in_shard, self.rows = self._in_shard + take, self.rows + take
             offset += take
 
-    def copy(self, shard: Path, rows: int) -> None:
-        """Append a whole shard written before with the same schema and options (hard-linked if possible)."""
+    def copy(self, shard: Path, rows: int, nbytes: int) -> None:
+        """Append a whole shard written before with the same schema and options (hard-linked if possible);
+        `nbytes` is its `uncompressed` size, known from the footer the caller read."""
         if self._writer is not None and self._in_shard < self.shard_rows:
             raise ValueError(f"cannot copy {shard.name} after a partial shard of {self._in_shard} rows")
         self._close_current()
@@ -73,6 +75,7 @@ class ShardWriter:
             os.link(shard, self._parts[-1])
         except OSError:
             shutil.copyfile(shard, self._parts[-1])
+        self._copied_nbytes[self._parts[-1]] = nbytes
         self._in_shard, self.rows = self.shard_rows, self.rows + rows
 
     def _open_next(self) -> None:
@@ -90,14 +93,17 @@ class ShardWriter:
     def close(self) -> Written:
         self._close_current()
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
+        nbytes = 0
         for part, name in zip(self._parts, names):
             os.replace(part, self.directory / name)
-        return Written(tuple(names), self.rows, sum(_uncompressed(self.directory / n) for n in names))
+            copied = self._copied_nbytes.get(part)
+            nbytes += uncompressed(pq.read_metadata(self.directory / name)) if copied is None else copied
+        return Written(tuple(names), self.rows, nbytes)
 
 
-def _uncompressed(path: Path) -> int:
-    """Uncompressed size of a Parquet file's data: depends only on the file, unlike Arrow buffer sizes."""
-    meta = pq.ParquetFile(path).metadata
+def uncompressed(meta: pq.FileMetaData) -> int:
+    """Uncompressed size of a Parquet file's data, from its footer: depends only on the file, unlike
+    Arrow buffer sizes."""
     return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
 
 

@@ -90,7 +90,7 @@ def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousA
     for batch in article_batches(sources, jobs, previous):
         if isinstance(batch, ReusedShard):
             if not result.violations:
-                writer.copy(batch.path, batch.rows)
+                writer.copy(batch.path, batch.rows, batch.nbytes)
             result.reused += batch.rows
             seen += batch.rows
             continue

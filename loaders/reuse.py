@@ -11,17 +11,24 @@ import hashlib
 import json
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, SourceEntry
 from korea_deterrence.corpus.records import FACT_FIELDS
-from korea_deterrence.loaders.parquet import WRITER
+from korea_deterrence.loaders.parquet import WRITER, uncompressed
 from korea_deterrence.schema import schema_id
 
 INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every articles shard
+
+
+class PreviousShard(NamedTuple):
+    """A shard of the previous release and the uncompressed size of its data."""
+
+    path: Path
+    nbytes: int
 
 
 def shard_inputs(span_sha256: str) -> str:
@@ -46,8 +53,8 @@ class PreviousArticles:
 
     def __init__(self, shards: list[Path]) -> None:
         files = [pq.ParquetFile(shard) for shard in shards]
-        self._by_inputs = {(f.metadata.metadata or {}).get(INPUTS_KEY.encode(), b"").decode(): path
-                           for f, path in zip(files, shards)}
+        self._by_inputs = {(f.metadata.metadata or {}).get(INPUTS_KEY.encode(), b"").decode():
+                           PreviousShard(path, uncompressed(f.metadata)) for f, path in zip(files, shards)}
         self._groups = _row_groups(files)
         self._buffer: pa.Table | None = None
 
@@ -58,7 +65,7 @@ class PreviousArticles:
             return None
         return cls(sorted((release / "data" / "articles").glob("train-*.parquet")))
 
-    def shard(self, inputs: str) -> Path | None:
+    def shard(self, inputs: str) -> PreviousShard | None:
         """The previous shard made from exactly these inputs, if any."""
         return self._by_inputs.get(inputs)
 
