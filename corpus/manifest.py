@@ -24,7 +24,7 @@ from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, SpanCutter
 from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.schema import RecordValidator, Violation
-from korea_deterrence.schema.jsonl import JsonLine, byte_blocks, check_line, decode_lines, jsonl_blocks
+from korea_deterrence.schema.jsonl import JsonLine, check_line, decode_lines, jsonl_blocks, line_blocks
 
 
 @dataclass
@@ -61,12 +61,16 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, spa
     scan = ScanState(label, listing, raw_dir)
     digest = hashlib.sha256()  # of the bytes checked
     spans = SpanCutter(span_lines)
+    first = 1  # number of the block's first line
     with InOrder() as hashing:  # (hashlib releases the GIL, as does the block check: they run side by side)
-        for first, block, lines in byte_blocks(path, lambda data: hashing.call(digest.update, data)):
+        for block in line_blocks(path, lambda data: hashing.call(digest.update, data)):
+            facts = block_facts(block)  # (which counts the lines of a canonical block)
+            lines = facts.lines if facts is not None else block.count(b"\n") + 1
             hashing.call(spans.feed, block, lines)
-            if not scan.clean_block(first, block):
+            if not scan.clean_block(first, facts):
                 for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
                     scan.lines(check_lines(label, part))
+            first += lines
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
     scan.result.spans, scan.result.span_lines = spans.finish(), span_lines
@@ -191,11 +195,11 @@ class ScanState:
             found = line.violations or self._cross_checks(line.number, *line.key, present[line.number])
             self._record(line.number, found)
 
-    def clean_block(self, first: int, block: bytes) -> bool:
-        """Check consecutive lines starting at line `first` at once, when every one is canonical, in order
-        after the lines before and names a raw file that exists (the common case); False, with nothing
-        recorded, when one is not: `lines` then checks them one by one and says why."""
-        facts = block_facts(block)
+    def clean_block(self, first: int, facts: BlockFacts | None) -> bool:
+        """Check the consecutive lines of a block starting at line `first` at once, from their `block_facts`,
+        when every one is canonical, in order after the lines before and names a raw file that exists
+        (the common case); False, with nothing recorded, when one is not (facts None or otherwise): `lines`
+        then checks them one by one and says why."""
         if facts is None or not self.previous[0] < facts.first_id:
             return False
         if not all(self.listing.mention(facts.raw_files.split(b"\n"))):  # (canonical names: ASCII)

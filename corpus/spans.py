@@ -26,7 +26,7 @@ class Span(NamedTuple):
 
 
 class SpanCutter:
-    """Cuts the blocks of whole lines that `byte_blocks` reads, in order, into spans of `lines` lines."""
+    """Cuts the blocks of whole lines that `line_blocks` reads, in order, into spans of `lines` lines."""
 
     def __init__(self, lines: int) -> None:
         self.size = lines

@@ -36,14 +36,17 @@ def jsonl_lines(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, s
 def jsonl_blocks(path: Path, digest: Hash | None = None) -> Iterator[tuple[int, list[str | bytes]]]:
     """The lines of `jsonl_lines` in blocks of about BLOCK_BYTES: (number of the block's first line,
     its lines). Read, decoded and split a block at a time, not a line at a time."""
-    for number, data, _ in byte_blocks(path, digest.update if digest is not None else None):
-        yield number, decode_lines(data)
+    number = 1
+    for block in line_blocks(path, digest.update if digest is not None else None):
+        lines = decode_lines(block)
+        yield number, lines
+        number += len(lines)
 
 
-def byte_blocks(path: Path, on_read: Callable[[bytes], object] | None = None) -> Iterator[tuple[int, bytes, int]]:
-    """The file in blocks of whole lines, about BLOCK_BYTES each: (number of the block's first line,
-    its bytes without the last LF, its number of lines). `on_read` gets every chunk read, in order."""
-    number, rest = 1, b""
+def line_blocks(path: Path, on_read: Callable[[bytes], object] | None = None) -> Iterator[bytes]:
+    """The file in blocks of whole lines, about BLOCK_BYTES each, without the last LF. `on_read` gets
+    every chunk read, in order."""
+    rest = b""
     with path.open("rb") as handle:
         while data := handle.read(BLOCK_BYTES):
             if on_read is not None:
@@ -53,12 +56,10 @@ def byte_blocks(path: Path, on_read: Callable[[bytes], object] | None = None) ->
             if cut < 0:
                 rest = data
                 continue
-            block, rest = data[:cut], data[cut + 1:]
-            lines = block.count(b"\n") + 1
-            yield number, block, lines
-            number += lines
+            yield data[:cut]
+            rest = data[cut + 1:]
     if rest:  # a last line without a line break
-        yield number, rest, 1
+        yield rest
 
 
 def decode_lines(data: bytes) -> list[str | bytes]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from korea_deterrence.corpus import manifest
+from korea_deterrence.corpus import manifest, packaged_sources
+from korea_deterrence.corpus.sources import open_sources
 from korea_deterrence.loaders import batches
 from korea_deterrence.loaders.cli import main
-from korea_deterrence.schema import RULES
+from korea_deterrence.schema import RULES, jsonl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE_RULES = sorted(r for r in RULES if r.startswith(("manifest.", "raw.")) or r == "article.empty")
@@ -142,3 +147,30 @@ def test_a_manifest_changed_after_its_check_stops_the_build_with_nothing_written
     with pytest.raises(RuntimeError, match="changed while it was being read"):
         build(sources, tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]
+
+
+LINE_KINDS = st.lists(st.sampled_from(["canonical", "reordered", "garbage", "repeated", "missing"]), min_size=5, max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(LINE_KINDS, st.integers(1, 1500))
+def test_the_scan_reports_the_same_whatever_its_blocks(kinds: list[str], block: int) -> None:
+    """Blocks of any size, each checked at once or line by line, give the same violations (with their
+    line numbers), entries and spans as reading the manifest in one block."""
+    lines = (packaged_sources() / "sources.jsonl").read_text("utf-8").splitlines()
+    written: list[str] = []
+    for line, kind in zip(lines, kinds):
+        record = json.loads(line)
+        written += {"canonical": [line], "reordered": [json.dumps(dict(reversed(record.items())))],
+                    "garbage": ["{not json"], "repeated": [line, line],
+                    "missing": [json.dumps({**record, "raw_file": "absent.txt"})]}[kind]
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        root = Path(tmp)
+        shutil.copytree(packaged_sources() / "raw", root / "raw")
+        (root / "sources.jsonl").write_text("\n".join(written) + "\n", "utf-8")
+        whole = open_sources(root, "c", span_lines=2)
+        patch.setattr(jsonl, "BLOCK_BYTES", block)
+        cut = open_sources(root, "c", span_lines=2)
+    assert cut.violations == whole.violations
+    assert (cut.count, cut.spans, cut.scan.bad_lines) == (whole.count, whole.spans, whole.scan.bad_lines)
+    assert whole.count == sum(kind in ("canonical", "reordered", "repeated") for kind in kinds)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from korea_deterrence.schema import jsonl
 from korea_deterrence.corpus.spans import SpanCutter, read_span
-from korea_deterrence.schema.jsonl import byte_blocks, jsonl_blocks, jsonl_lines
+from korea_deterrence.schema.jsonl import jsonl_blocks, jsonl_lines, line_blocks
 
 PIECES = st.sampled_from([b"{}", b'{"a": 1}', b"\n", b"\n\n", b"\r\n", b"\xc3\xa9", b"\xff", b"\xe2\x80", b"x" * 9])
 
@@ -54,8 +54,8 @@ def test_spans_give_the_lines_of_reading_line_by_line(data: bytes, block: int, l
         path = Path(tmp) / "x.jsonl"
         path.write_bytes(data)
         cutter = SpanCutter(lines)
-        for _, found, count in byte_blocks(path):
-            cutter.feed(found, count)
+        for found in line_blocks(path):
+            cutter.feed(found, found.count(b"\n") + 1)
         spans = cutter.finish()
         read = [(n, line) for span in spans for n, line in enumerate(read_span(path, span, "x"), start=span.first_line)]
         assert read == _line_by_line(path)
@@ -67,8 +67,8 @@ def test_a_span_changed_since_it_was_cut_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_bytes(b'{"a": 1}\n{"a": 2}\n{"a": 3}\n')
     cutter = SpanCutter(2)
-    for _, found, count in byte_blocks(path):
-        cutter.feed(found, count)
+    for found in line_blocks(path):
+        cutter.feed(found, found.count(b"\n") + 1)
     first, second = cutter.finish()
     path.write_bytes(b'{"a": 1}\n{"a": 2}\n{"a": 4}\n')
     assert read_span(path, first, "x") == ['{"a": 1}', '{"a": 2}']
