@@ -54,6 +54,13 @@ def _us(process: subprocess.Popen[str]) -> float:
     return float(out)
 
 
+def measure_round(corpus: Path, articles: int) -> tuple[float, list[float]]:
+    """Microseconds per article of one process alone on core 0, then of two at once on cores 0 and 1."""
+    alone = _us(_start(corpus, articles, 0))
+    pair = [_start(corpus, articles, core) for core in (0, 1)]
+    return alone, [_us(p) for p in pair]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
@@ -64,9 +71,9 @@ def main() -> None:
         raise SystemExit("needs two cores")
     alone, together = [], []
     for _ in range(args.rounds):
-        alone.append(_us(_start(args.corpus, args.articles, 0)))
-        pair = [_start(args.corpus, args.articles, core) for core in (0, 1)]
-        together.append([_us(p) for p in pair])
+        one, pair = measure_round(args.corpus, args.articles)
+        alone.append(one)
+        together.append(pair)
         time.sleep(1)
     best_alone = min(alone)
     speedups = [2 * best_alone / max(pair) for pair in together]  # both must finish: the slower decides
