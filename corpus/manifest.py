@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from korea_deterrence.corpus.compact import Digests, RawListing
 from korea_deterrence.corpus.parallel import InOrder, batched
@@ -270,6 +272,12 @@ def parse_entry(number: int, line: str) -> SourceEntry:
     facts = {name: Fact(record[name]["value"], record[name]["basis"]) for name in FACT_FIELDS}
     return SourceEntry(record["article_id"], record["raw_file"], record["sha256"], record["size"],
                        line=number, **facts)
+
+
+def files_sha256(paths: Sequence[Path]) -> list[str]:
+    """`file_sha256` of each path, in threads (file reads and hashlib release the GIL)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(file_sha256, paths))
 
 
 def file_sha256(path: Path) -> str:

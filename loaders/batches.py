@@ -9,7 +9,6 @@ from importlib.abc import MetaPathFinder
 from contextlib import contextmanager
 from collections import deque
 from functools import cache
-from pathlib import Path
 from typing import Iterator
 
 import pyarrow as pa
@@ -18,7 +17,7 @@ from korea_deterrence.corpus import Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import parse_entry
 from korea_deterrence.corpus.parallel import batched, ordered_map, warm_up
 from korea_deterrence.loaders.checks import explain, flagged_rows
-from korea_deterrence.loaders.parquet import encode
+from korea_deterrence.loaders.parquet import KnownShard, encode
 from korea_deterrence.loaders.reuse import PreviousArticles, shard_inputs
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
 from korea_deterrence.schema.features import Features
@@ -59,9 +58,8 @@ def _unpickle_batch(stream: pa.Buffer | None, *fields: object) -> Batch:
 class ReusedShard:
     """A shard of the previous release made from exactly the same inputs: copied, not rebuilt."""
 
-    path: Path
+    shard: KnownShard
     rows: int
-    nbytes: int  # uncompressed size of its data (see parquet.uncompressed)
 
 
 @cache
@@ -169,7 +167,7 @@ def _work(sources: Sources, previous: PreviousArticles | None) -> Iterator[Chunk
         inputs = shard_inputs(span.sha256)
         copy = previous.shard(inputs) if previous else None
         if copy is not None:
-            yield ReusedShard(copy.path, span.lines, copy.nbytes)
+            yield ReusedShard(copy, span.lines)
             continue
         for part in batched(sources.span_entry_lines(span), CHUNK):
             if previous is None:

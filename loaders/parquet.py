@@ -5,10 +5,10 @@ from __future__ import annotations
 import operator
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from itertools import accumulate, chain
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,6 +30,16 @@ class Written:
     files: tuple[str, ...]
     rows: int
     nbytes: int
+    known_sha256: dict[str, str] = field(default_factory=dict)  # of the files copied whole, by name
+
+
+class KnownShard(NamedTuple):
+    """A Parquet file written before: its path, the uncompressed size of its data (`uncompressed`) and
+    its sha256, checked."""
+
+    path: Path
+    nbytes: int
+    sha256: str
 
 
 def shard_name(split: str, index: int, total: int) -> str:
@@ -44,7 +54,7 @@ class ShardWriter:
         self.directory, self.split, self.schema = directory, split, schema
         self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
-        self._copied_nbytes: dict[Path, int] = {}  # parts copied whole, with their known uncompressed size
+        self._copied: dict[Path, KnownShard] = {}  # the parts copied whole, and what they are copies of
         self._writer: pq.ParquetWriter | None = None
         self._in_shard = self.rows = 0
 
@@ -63,19 +73,19 @@ class ShardWriter:
             self._in_shard, self.rows = self._in_shard + take, self.rows + take
             offset += take
 
-    def copy(self, shard: Path, rows: int, nbytes: int) -> None:
-        """Append a whole shard written before with the same schema and options (hard-linked if possible);
-        `nbytes` is its `uncompressed` size, known from the footer the caller read."""
+    def copy(self, shard: KnownShard, rows: int) -> None:
+        """Append a whole shard of `rows` rows written before with the same schema and options (hard-linked
+        if possible)."""
         if self._writer is not None and self._in_shard < self.shard_rows:
             raise ValueError(f"cannot copy {shard.name} after a partial shard of {self._in_shard} rows")
         self._close_current()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
         try:
-            os.link(shard, self._parts[-1])
+            os.link(shard.path, self._parts[-1])
         except OSError:
-            shutil.copyfile(shard, self._parts[-1])
-        self._copied_nbytes[self._parts[-1]] = nbytes
+            shutil.copyfile(shard.path, self._parts[-1])
+        self._copied[self._parts[-1]] = shard
         self._in_shard, self.rows = self.shard_rows, self.rows + rows
 
     def _open_next(self) -> None:
@@ -93,12 +103,15 @@ class ShardWriter:
     def close(self) -> Written:
         self._close_current()
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
-        nbytes = 0
+        nbytes, known = 0, {}
         for part, name in zip(self._parts, names):
             os.replace(part, self.directory / name)
-            copied = self._copied_nbytes.get(part)
-            nbytes += uncompressed(pq.read_metadata(self.directory / name)) if copied is None else copied
-        return Written(tuple(names), self.rows, nbytes)
+            copied = self._copied.get(part)
+            if copied is None:
+                nbytes += uncompressed(pq.read_metadata(self.directory / name))
+            else:
+                nbytes, known[name] = nbytes + copied.nbytes, copied.sha256
+        return Written(tuple(names), self.rows, nbytes, known)
 
 
 def uncompressed(meta: pq.FileMetaData) -> int:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256
+from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256, files_sha256
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
@@ -35,6 +34,7 @@ class ConfigTable:
     rows: int
     nbytes: int = 0  # uncompressed size of the Parquet data, reported as HF's `num_bytes`
     shards: tuple[str, ...] = ()  # file names under data/<name>/
+    known_sha256: dict[str, str] = field(default_factory=dict)  # of shards copied from the previous release, by name
 
     @property
     def data_files(self) -> list[str]:
@@ -90,7 +90,7 @@ def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousA
     for batch in article_batches(sources, jobs, previous):
         if isinstance(batch, ReusedShard):
             if not result.violations:
-                writer.copy(batch.path, batch.rows, batch.nbytes)
+                writer.copy(batch.shard, batch.rows)
             result.reused += batch.rows
             seen += batch.rows
             continue
@@ -102,7 +102,7 @@ def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousA
         if progress:
             progress(seen)
     written = writer.close()
-    return ConfigTable("articles", "article", written.rows, written.nbytes, written.files)
+    return ConfigTable("articles", "article", written.rows, written.nbytes, written.files, written.known_sha256)
 
 
 def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, Any]]) -> ConfigTable:
@@ -135,15 +135,18 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "normalizer_version": NORMALIZER_VERSION,
         "schemas": {t.name: schema_id(t.schema) for t in tables},
         "counts": {t.name: {SPLIT: t.rows} for t in tables},
-        "data_sha256": _sha256s(root, [f for t in tables for f in t.data_files]),
+        "data_sha256": _sha256s(root, tables),
         "inputs": inputs,
     }
 
 
-def _sha256s(root: Path, files: list[str]) -> dict[str, str]:
-    """sha256 of each file, hashed in threads (hashlib and file reads release the GIL)."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return dict(zip(files, pool.map(file_sha256, (root / f for f in files))))
+def _sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
+    """sha256 of each data file: known for the shards copied from the previous release (checked there,
+    before they were copied), hashed in threads for the rest."""
+    known = {f"data/{t.name}/{shard}": digest for t in tables for shard, digest in t.known_sha256.items()}
+    files = [f for t in tables for f in t.data_files]
+    hashed = dict(zip((todo := [f for f in files if f not in known]), files_sha256([root / f for f in todo])))
+    return {f: known.get(f) or hashed[f] for f in files}
 
 
 def datasheet() -> str:

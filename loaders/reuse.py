@@ -11,24 +11,17 @@ import hashlib
 import json
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from korea_deterrence.corpus import NORMALIZER_VERSION, SourceEntry
+from korea_deterrence.corpus import NORMALIZER_VERSION, SourceEntry, files_sha256
 from korea_deterrence.corpus.records import FACT_FIELDS
-from korea_deterrence.loaders.parquet import WRITER, uncompressed
+from korea_deterrence.loaders.parquet import WRITER, KnownShard, uncompressed
 from korea_deterrence.schema import schema_id
 
 INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every articles shard
-
-
-class PreviousShard(NamedTuple):
-    """A shard of the previous release and the uncompressed size of its data."""
-
-    path: Path
-    nbytes: int
 
 
 def shard_inputs(span_sha256: str) -> str:
@@ -40,32 +33,45 @@ def shard_inputs(span_sha256: str) -> str:
 
 def reusable(release: Path) -> bool:
     """Whether `release` is a release built by this normalizer and schema (its articles can be reused)."""
+    return _reusable_manifest(release) is not None
+
+
+def _reusable_manifest(release: Path) -> dict[str, Any] | None:
+    """The manifest.json of `release` if it was built by this normalizer and schema."""
     try:
         manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError):
-        return False
-    return (manifest.get("normalizer_version") == NORMALIZER_VERSION
+        return None
+    same = (manifest.get("normalizer_version") == NORMALIZER_VERSION
             and manifest.get("schemas", {}).get("articles") == schema_id("article"))
+    return manifest if same else None
 
 
 class PreviousArticles:
     """The previous release's articles: whole shards by inputs key, rows read in article_id order."""
 
-    def __init__(self, shards: list[Path]) -> None:
-        files = [pq.ParquetFile(shard) for shard in shards]
+    def __init__(self, shards: list[tuple[Path, str]]) -> None:
+        """`shards`: (path, sha256) of each shard that may be used, in order."""
+        files = [pq.ParquetFile(path) for path, _ in shards]
         self._by_inputs = {(f.metadata.metadata or {}).get(INPUTS_KEY.encode(), b"").decode():
-                           PreviousShard(path, uncompressed(f.metadata)) for f, path in zip(files, shards)}
+                           KnownShard(path, uncompressed(f.metadata), digest) for f, (path, digest) in zip(files, shards)}
         self._groups = _row_groups(files)
         self._buffer: pa.Table | None = None
 
     @classmethod
     def of(cls, release: Path) -> PreviousArticles | None:
-        """The previous release at `release` if it was built by this normalizer and schema, else None."""
-        if not reusable(release):
+        """The previous release at `release` if it was built by this normalizer and schema, else None.
+        Only its shards whose bytes still have the sha256 its manifest.json records are used: one
+        changed or damaged since is neither copied nor read, and its articles are normalized again."""
+        manifest = _reusable_manifest(release)
+        if manifest is None:
             return None
-        return cls(sorted((release / "data" / "articles").glob("train-*.parquet")))
+        recorded = manifest.get("data_sha256") or {}
+        shards = sorted((release / "data" / "articles").glob("train-*.parquet"))
+        return cls([(shard, digest) for shard, digest in zip(shards, files_sha256(shards))
+                    if recorded.get(shard.relative_to(release).as_posix()) == digest])
 
-    def shard(self, inputs: str) -> PreviousShard | None:
+    def shard(self, inputs: str) -> KnownShard | None:
         """The previous shard made from exactly these inputs, if any."""
         return self._by_inputs.get(inputs)
 

@@ -101,6 +101,22 @@ def test_unchanged_shards_are_copied_whole_and_the_bytes_match_a_fresh_build(tmp
     assert _sums(out) == _sums(fresh)
 
 
+def test_a_shard_changed_since_the_previous_build_is_neither_copied_nor_read(tmp_path: Path) -> None:
+    """The previous release is an input like any other: a shard whose bytes no longer have the sha256
+    its manifest.json records is not used, and its articles are normalized again."""
+    corpus = _corpus_copy(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(open_sources(corpus, "c", span_lines=2), out)
+    damaged = sorted((out / "data" / "articles").glob("train-*.parquet"))[1]
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit, somewhere in the rows of articles 3 and 4
+    damaged.write_bytes(bytes(data))
+    again = build(open_sources(corpus, "c", span_lines=2), out)
+    assert again.reused == 3 and not again.violations
+    assert not build(open_sources(corpus, "c", span_lines=2), fresh, reuse=False).violations
+    assert _sums(out) == _sums(fresh)
+
+
 def test_a_rebuild_reads_back_only_the_spans_it_does_not_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus_copy(tmp_path)
     out = tmp_path / "out"
