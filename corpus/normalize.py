@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import cache
 from typing import Iterator
-
-import numpy as np
 
 from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
@@ -123,9 +122,10 @@ def _maps() -> tuple[bytes, bytes, bytes]:
 
 def _bitmap(chars: str) -> bytes:
     """Bit c of the result (byte c // 8, bit c % 8) says whether chr(c) is in `chars` (all in the plane)."""
-    mask = np.zeros(0x10000, dtype=bool)
-    mask[np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype="<u4")] = True
-    return np.packbits(mask, bitorder="little").tobytes()
+    digits = bytearray(b"0" * 0x10000)  # digit c: whether chr(c) is in chars
+    for code in array("I", chars.encode("utf-32-le", "surrogatepass")):
+        digits[code] = 0x31  # "1"
+    return int(digits[::-1], 2).to_bytes(0x2000, "little")  # (the last digit read is bit 0)
 
 
 def _space_changes(text: str) -> Iterator[Change]:
