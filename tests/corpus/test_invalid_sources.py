@@ -174,3 +174,17 @@ def test_the_scan_reports_the_same_whatever_its_blocks(kinds: list[str], block: 
     assert cut.violations == whole.violations
     assert (cut.count, cut.spans, cut.scan.bad_lines) == (whole.count, whole.spans, whole.scan.bad_lines)
     assert whole.count == sum(kind in ("canonical", "reordered", "repeated") for kind in kinds)
+
+
+@pytest.mark.parametrize("block", [1 << 20, 1])
+def test_a_missing_raw_file_does_not_make_a_later_entry_a_duplicate(tmp_path: Path, block: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry whose raw file is missing is not an entry: a later one with the same sha256 is the first."""
+    shutil.copytree(packaged_sources() / "raw", tmp_path / "raw")
+    lines = (packaged_sources() / "sources.jsonl").read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    ghost = json.dumps({**first, "article_id": "ka-000000", "raw_file": "absent.txt"})
+    (tmp_path / "sources.jsonl").write_text("\n".join([ghost, *lines]) + "\n", "utf-8")
+    monkeypatch.setattr(jsonl, "BLOCK_BYTES", block)
+    found = open_sources(tmp_path, "c")
+    assert [(v.line, v.rule) for v in found.violations] == [(1, "raw.missing")] and found.count == 5
