@@ -43,7 +43,7 @@ class ManifestScan:
     span_lines: int = SPAN_LINES
 
 
-SCAN_LINES = 2048  # lines of a block that is not clean, parsed and checked at a time
+SCAN_LINES = 2048  # manifest lines whose raw files are looked up in the raw/ listing at once
 
 
 class CheckedLine(NamedTuple):
@@ -189,40 +189,31 @@ class ScanState:
         self.digests = Digests()
 
     def lines(self, lines: list[CheckedLine]) -> None:
-        """Check consecutive lines one by one (whether their raw files exist: in `finish`)."""
-        valid, other = [], []  # lines that name a raw file
+        """Check consecutive lines (the raw/ listing is searched once for all of them)."""
+        named = [line for line in lines if line.raw_file is not None]
+        present = dict(zip((line.number for line in named), self.listing.mention([line.raw_file for line in named])))
         for line in lines:
             self.result.complete &= line.readable
-            found = line.violations or self._cross_checks(line.number, *line.key)
+            found = line.violations or self._cross_checks(line.number, *line.key, present[line.number])
             self._record(line.number, found)
-            if line.raw_file is not None:
-                (other if found else valid).append(line)
-        for named, required in ((valid, True), (other, False)):
-            self.listing.mention([line.raw_file for line in named], [line.number for line in named], required)
 
     def clean_block(self, first: int, facts: BlockFacts | None) -> bool:
         """Check the consecutive lines of a block starting at line `first` at once, from their `block_facts`,
-        when every one is canonical and in order after the lines before (the common case; whether their
-        raw files exist: in `finish`); False, with nothing recorded, when one is not (facts None or
-        otherwise): `lines` then checks them one by one and says why."""
+        when every one is canonical, in order after the lines before and names a raw file that exists
+        (the common case); False, with nothing recorded, when one is not (facts None or otherwise): `lines`
+        then checks them one by one and says why."""
         if facts is None or not self.previous[0] < facts.first_id:
             return False
-        self.listing.mention_block(facts.raw_files, first)
+        if not all(self.listing.mention(facts.raw_files.split(b"\n"))):  # (canonical names: ASCII)
+            return False
         self.digests.extend(facts.digests, first)
         self.previous = (facts.last_id, first + facts.lines - 1)
         self.result.entries += facts.lines
         return True
 
     def finish(self) -> None:
-        """Checks that need every line (or the whole raw/ listing): raw files missing, raw bytes listed
-        twice, raw files listed nowhere."""
-        missing = self.listing.missing()
-        for number, raw_file in missing:  # (each was counted as an entry)
-            self.result.violations.append(self._violation(number, "/raw_file", "raw.missing",
-                                                          f"raw file {self.raw_dir}/{raw_file} does not exist"))
-            self.result.bad_lines.add(number)
-            self.result.entries -= 1
-        for number, first in self.digests.repeats({number for number, _ in missing}):
+        """Checks that need every line: raw bytes listed twice, raw files listed nowhere."""
+        for number, first in self.digests.repeats():
             self._record(number, [self._violation(number, "/sha256", "raw.duplicate",
                                                   f"same raw bytes as the entry on line {first}")])
             self.result.entries -= 1
@@ -237,7 +228,7 @@ class ScanState:
         else:
             self.result.entries += 1
 
-    def _cross_checks(self, number: int, article_id: str, raw_file: str, sha256: str) -> list[Violation]:
+    def _cross_checks(self, number: int, article_id: str, raw_file: str, sha256: str, present: bool) -> list[Violation]:
         previous, previous_line = self.previous
         if article_id == previous:
             return [self._violation(number, "/article_id", "manifest.duplicate-id",
@@ -247,6 +238,9 @@ class ScanState:
                                     f"{article_id!r} comes after {previous!r} (line {previous_line}); "
                                     "lines must be sorted by article_id")]
         self.previous = (article_id, number)
+        if not present:
+            return [self._violation(number, "/raw_file", "raw.missing",
+                                    f"raw file {self.raw_dir}/{raw_file} does not exist")]
         self.digests.add(sha256, number)
         return []
 

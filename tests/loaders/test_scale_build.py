@@ -162,16 +162,6 @@ def test_build_does_not_import_datasets_or_pandas(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "SHA256SUMS").is_file()
 
 
-def test_the_build_command_imports_neither_numpy_nor_pandas(tmp_path: Path) -> None:
-    """The `kdc` script hides both from a build before pyarrow is imported (about 60 ms of NumPy)."""
-    script = (f"import sys; from korea_deterrence.loaders.cli import console; sys.argv = ['kdc', 'build', '--out', "
-              f"{str(tmp_path / 'out')!r}]; code = console(); "
-              "sys.exit(code if code else 3 if 'numpy' in sys.modules else 4 if 'pandas' in sys.modules else 0)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "out" / "SHA256SUMS").is_file()
-
-
 def test_the_entry_point_imports_nothing_heavy() -> None:
     """The console script can set up its process before pyarrow and NumPy load only because importing
     the entry point loads neither."""
