@@ -77,7 +77,7 @@ class ShardWriter:
         """Append a whole shard of `rows` rows written before with the same schema and options (hard-linked
         if possible)."""
         if self._writer is not None and self._in_shard < self.shard_rows:
-            raise ValueError(f"cannot copy {shard.name} after a partial shard of {self._in_shard} rows")
+            raise ValueError(f"cannot copy {shard.path.name} after a partial shard of {self._in_shard} rows")
         self._close_current()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
@@ -110,7 +110,8 @@ class ShardWriter:
             if copied is None:
                 nbytes += uncompressed(pq.read_metadata(self.directory / name))
             else:
-                nbytes, known[name] = nbytes + copied.nbytes, copied.sha256
+                nbytes += copied.nbytes
+                known[name] = copied.sha256
         return Written(tuple(names), self.rows, nbytes, known)
 
 

@@ -145,8 +145,9 @@ def _sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
     before they were copied), hashed in threads for the rest."""
     known = {f"data/{t.name}/{shard}": digest for t in tables for shard, digest in t.known_sha256.items()}
     files = [f for t in tables for f in t.data_files]
-    hashed = dict(zip((todo := [f for f in files if f not in known]), files_sha256([root / f for f in todo])))
-    return {f: known.get(f) or hashed[f] for f in files}
+    todo = [f for f in files if f not in known]
+    known.update(zip(todo, files_sha256([root / f for f in todo])))
+    return {f: known[f] for f in files}
 
 
 def datasheet() -> str:

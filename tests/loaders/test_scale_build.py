@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import datasets
+import pyarrow as pa
 import pytest
 
 from korea_deterrence.corpus import packaged_sources
 from korea_deterrence.corpus import sources as sources_module, spans
 from korea_deterrence.corpus.sources import open_sources
 from korea_deterrence.loaders import batches, reuse
+from korea_deterrence.loaders.parquet import KnownShard, ShardWriter
 from korea_deterrence.loaders.release import build
 
 
@@ -182,3 +184,13 @@ def test_the_console_script_sets_up_its_process_and_runs_the_command(preset: str
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split()[-4:] == ["0", preset or "1", "True", "True"]
     assert "articles valid" in done.stdout
+
+
+def test_a_shard_is_not_copied_after_a_partial_one(tmp_path: Path) -> None:
+    """Copied shards stand for whole spans: one after a partly written shard is refused, by name."""
+    schema = pa.schema([("a", pa.int64())])
+    writer = ShardWriter(tmp_path / "out", "train", schema, shard_rows=3)
+    writer.write(pa.table({"a": [1]}, schema=schema))
+    previous = KnownShard(tmp_path / "train-00000-of-00001.parquet", 0, "0" * 64)
+    with pytest.raises(ValueError, match="cannot copy train-00000-of-00001.parquet after a partial shard of 1 rows"):
+        writer.copy(previous, 3)
