@@ -57,7 +57,7 @@ def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, D
             continue
         if not problems and record["adjudicator"] not in known:
             problems.append(Violation(label, number, "/adjudicator", "adjudication.unknown-adjudicator",
-                                      f"{record['adjudicator']!r} is not in annotations/annotators.jsonl"))
+                                      f"{record['adjudicator']!r} is not in {label.rsplit('/', 1)[0]}/annotators.jsonl"))
         if not problems and record["key"] in decisions:
             problems.append(Violation(label, number, "/key", "adjudication.duplicate-key",
                                       f"{record['key']} already decided on line {decisions[record['key']].line}"))
@@ -76,7 +76,7 @@ def adjudicate(items: dict[str, Item], annotators: dict[str, set[str]], decision
     for key in sorted(items):
         item, decision = items[key], decisions.get(key)
         if decision is not None:
-            problem = _bad_value(item, decision, label, codebook, {a.actor_id: a.type for a in actors})
+            problem = bad_value(item, decision, label, codebook, {a.actor_id: a.type for a in actors})
             if problem:
                 found.append(problem)
             elif decision.decision == "accept":
@@ -96,7 +96,7 @@ def _gold(item: Item, value: dict[str, Any], basis: str, decision: Decision | No
     return Gold(item, value, basis, agreeing, decision)
 
 
-def _bad_value(item: Item, decision: Decision, label: str, codebook: Codebook,
+def bad_value(item: Item, decision: Decision, label: str, codebook: Codebook,
                actor_types: dict[str, str]) -> Violation | None:
     if decision.decision == "reject":
         return None

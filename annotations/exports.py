@@ -49,7 +49,7 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
             found += problems
             continue
         problems += [Violation(manifest_label, number, f"/annotators/{uid}", "export.unknown-annotator",
-                               f"pseudonym {pid!r} is not in annotations/annotators.jsonl")
+                               f"pseudonym {pid!r} is not in {label.rsplit('/', 1)[0]}/annotators.jsonl")
                      for uid, pid in sorted(record.get("annotators", {}).items()) if pid not in annotators]
         if not (root / str(record.get("file"))).is_file():
             problems.append(Violation(manifest_label, number, "/file", "export.missing",
@@ -62,8 +62,9 @@ def open_exports(root: Path, label: str, annotators: set[str]) -> Exports:
 
 
 def _unlisted(root: Path, label: str, listed: set[str | None]) -> list[Violation]:
+    """Every entry of the exports directory (any kind of file or folder) that MANIFEST.jsonl does not list."""
     return [Violation(f"{label}/{p.name}", 0, "", "export.unlisted", f"{p.name} is not listed in {MANIFEST}")
-            for p in sorted(root.glob("*.json")) if p.name not in listed]
+            for p in sorted(root.iterdir()) if p.name not in listed | {MANIFEST}] if root.is_dir() else []
 
 
 def _listed_name(line: str) -> str | None:
@@ -76,4 +77,5 @@ def _listed_name(line: str) -> str | None:
 def _entry(record: dict, number: int) -> ExportEntry:
     annotators = tuple(sorted((int(uid), pid) for uid, pid in record["annotators"].items()))
     return ExportEntry(record["file"], record["sha256"], record["size"], record["pulled_at"], record["project_title"],
-                       record["label_studio_version"], record["guideline_version"], annotators, number)
+                       record["label_studio_version"], record["guideline_version"], annotators, number,
+                       record.get("project_id"))

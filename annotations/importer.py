@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from korea_deterrence.annotations.anchor import Anchor
 from korea_deterrence.annotations.codebook import Actor, Codebook
+from korea_deterrence.annotations.current import Located, Parsed, current_annotations
 from korea_deterrence.annotations.reader import AnnotationReader, Context
 from korea_deterrence.annotations.records import ExportEntry, LabelSet
 from korea_deterrence.schema import Violation
@@ -23,24 +24,24 @@ class ArticleText:
 ImportResult = LabelSet  # the labels of one export (or of all) and everything found wrong
 
 
-def import_export(data: bytes, entry: ExportEntry, label: str, articles: Mapping[str, ArticleText],
-                  codebook: Codebook, actors: tuple[Actor, ...],
-                  seen: dict[tuple[str, str], str] | None = None) -> ImportResult:
-    """Parse and check one export file's bytes (`label` names it in violations).
+def parse_export(data: bytes, entry: ExportEntry, label: str, result: ImportResult) -> Parsed:
+    """An export's tasks (none, with a violation in `result`, when it is not a full JSON export)."""
+    return Parsed(entry, label, _tasks(data, label, result))
 
-    `seen` ((article, annotator) -> where) is shared across exports so that one annotator's
-    second annotation of an article is refused wherever it is.
-    """
+
+def import_current(exports: list[Parsed], articles: Mapping[str, ArticleText], codebook: Codebook,
+                   actors: tuple[Actor, ...]) -> ImportResult:
+    """Check and read the annotation versions that count (annotations/current.py), each once."""
     result = ImportResult()
-    tasks = _tasks(data, label, result)
-    seen = {} if seen is None else seen
-    for ti, task in enumerate(tasks):
-        result.tasks += 1
-        anchor = _task_anchor(task, ti, label, articles, result)
-        if anchor is None:
-            continue
-        for ai, annotation in enumerate(task.get("annotations") or []):
-            _annotation(task, ti, annotation, ai, anchor, entry, label, codebook, actors, seen, result)
+    anchors: dict[tuple[str, int], tuple[str, Anchor, ArticleText] | None] = {}
+    seen: dict[tuple[str, str], str] = {}  # (article, annotator) -> where: one annotation each
+    for loc in current_annotations(exports):
+        where = (loc.export.label, loc.task_index)
+        if where not in anchors:
+            result.tasks += 1
+            anchors[where] = _task_anchor(loc.task, loc.task_index, loc.export.label, articles, result)
+        if anchors[where] is not None:
+            _annotation(loc, anchors[where], codebook, actors, seen, result)
     return result
 
 
@@ -81,21 +82,22 @@ def _task_anchor(task: dict[str, Any], ti: int, label: str, articles: Mapping[st
     return str(data["article_id"]), Anchor(text, article.text), article
 
 
-def _annotation(task: dict[str, Any], ti: int, annotation: dict[str, Any], ai: int,
-                anchored: tuple[str, Anchor, ArticleText], entry: ExportEntry, label: str, codebook: Codebook,
+def _annotation(loc: Located, anchored: tuple[str, Anchor, ArticleText], codebook: Codebook,
                 actors: tuple[Actor, ...], seen: dict[tuple[str, str], str], result: ImportResult) -> None:
+    task, annotation, entry, label = loc.task, loc.annotation, loc.export.entry, loc.export.label
     if annotation.get("was_cancelled"):
         result.cancelled += 1
         return
     result.annotations += 1
     article_id, anchor, article = anchored
-    ctx = Context(label, f"/{ti}/annotations/{ai}", task.get("id"), annotation.get("id"), article_id,
-                  task["data"]["text"], anchor, entry, codebook, {a.actor_id: a for a in actors})
+    ctx = Context(label, f"/{loc.task_index}/annotations/{loc.annotation_index}", task.get("id"),
+                  annotation.get("id"), article_id, task["data"]["text"], anchor, entry, codebook,
+                  {a.actor_id: a for a in actors})
     annotator = ctx.annotator(annotation.get("completed_by"))
     if annotator is None:
         result.violations.append(ctx.violation("/completed_by", "export.unknown-annotator",
                                                f"Label Studio user {annotation.get('completed_by')!r} has no "
-                                               f"pseudonym in annotations/exports/MANIFEST.jsonl for {entry.file}"))
+                                               f"pseudonym in {label.rsplit('/', 1)[0]}/MANIFEST.jsonl for {entry.file}"))
         return
     key = (article_id, annotator)
     if key in seen:

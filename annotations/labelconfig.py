@@ -31,11 +31,12 @@ def label_config(codebook: Codebook, actors: tuple[Actor, ...]) -> str:
         _labels(MENTION, codebook.mention_types),
         _labels(CLAIM, (CLAIM_LABEL,)),
         '  <Relations>', f'    <Relation value="{CLAIMED_BY}"/>', '  </Relations>',
-        _region_choices(ACTOR, MENTION, tuple(a.actor_id for a in actors), {a.actor_id: a.name for a in actors}),
-        _region_choices(CLAIM_TYPE, CLAIM, codebook.claim_types),
-        _region_choices(CHECKWORTHINESS, CLAIM, codebook.checkworthiness),
-        *(_region_choices(claim_stance_name(t), CLAIM, codebook.stance_labels) for t in codebook.stance_targets),
-        f'  <TextArea name="{CLUSTER}" toName="text" perRegion="true" whenTagName="{CLAIM}" '
+        _region_choices(ACTOR, _when(MENTION), tuple(a.actor_id for a in actors), {a.actor_id: a.name for a in actors}),
+        _region_choices(CLAIM_TYPE, _when(CLAIM, CLAIM_LABEL), codebook.claim_types),
+        _region_choices(CHECKWORTHINESS, _when(CLAIM, CLAIM_LABEL), codebook.checkworthiness),
+        *(_region_choices(claim_stance_name(t), _when(CLAIM, CLAIM_LABEL), codebook.stance_labels)
+          for t in codebook.stance_targets),
+        f'  <TextArea name="{CLUSTER}" toName="text" perRegion="true" {_when(CLAIM, CLAIM_LABEL)} '
         'maxSubmissions="1" placeholder="claim cluster id, e.g. c-primary-responsibility"/>',
         *(_doc_choices(t, codebook.stance_labels) for t in codebook.stance_targets),
         '</View>',
@@ -44,27 +45,34 @@ def label_config(codebook: Codebook, actors: tuple[Actor, ...]) -> str:
 
 
 def _labels(name: str, values: tuple[str, ...]) -> str:
-    inner = "".join(f'\n    <Label value={_attr(v)}/>' for v in values)
+    inner = "".join(f'\n    <Label value={quoted(v)}/>' for v in values)
     return f'  <Labels name="{name}" toName="text">{inner}\n  </Labels>'
+
+
+def _when(tag: str, label: str | None = None) -> str:
+    """Attributes that show a per-region control, and demand it, only for the selected region of `tag`
+    (and `label`): without `visibleWhen` Label Studio requires it for every region of the task."""
+    only = f' whenLabelValue={quoted(label)}' if label else ''
+    return f'visibleWhen="region-selected" whenTagName="{tag}"{only}'
 
 
 def _region_choices(name: str, when: str, values: tuple[str, ...], hints: dict[str, str] | None = None) -> str:
     hints = hints or {}
     inner = "".join(
-        f'\n    <Choice value={_attr(v)}' + (f' hint={_attr(hints[v])}' if v in hints else '') + '/>'
+        f'\n    <Choice value={quoted(v)}' + (f' hint={quoted(hints[v])}' if v in hints else '') + '/>'
         for v in values)
-    return (f'  <Choices name="{name}" toName="text" perRegion="true" whenTagName="{when}" '
+    return (f'  <Choices name="{name}" toName="text" perRegion="true" {when} '
             f'choice="single" required="true">{inner}\n  </Choices>')
 
 
 def _doc_choices(target: str, labels: tuple[str, ...]) -> str:
-    inner = "".join(f'\n    <Choice value={_attr(v)}/>' for v in labels)
-    return (f'  <Header value={_attr("Document stance: " + target)}/>\n'
+    inner = "".join(f'\n    <Choice value={quoted(v)}/>' for v in labels)
+    return (f'  <Header value={quoted("Document stance: " + target)}/>\n'
             f'  <Choices name="{doc_stance_name(target)}" toName="text" choice="single" required="true" '
             f'showInline="true">{inner}\n  </Choices>')
 
 
-def _attr(value: str) -> str:
+def quoted(value: str) -> str:
     """`value` as a quoted XML attribute."""
     from xml.sax.saxutils import quoteattr  # (here: it imports urllib.request, which a build does not need)
 

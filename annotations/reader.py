@@ -34,7 +34,10 @@ class Context:
     actors: dict[str, Actor]
 
     def annotator(self, completed_by: Any) -> str | None:
-        """The pseudonym of a Label Studio user id (snapshot exports give a dict with an id)."""
+        """The pseudonym of the annotation's user: `kdc studio pull` writes the pseudonym itself; exports
+        pulled before 0.2.0 hold the Label Studio user id (snapshot exports: a dict with an id)."""
+        if isinstance(completed_by, str):
+            return completed_by if completed_by in dict(self.entry.annotators).values() else None
         user = completed_by.get("id") if isinstance(completed_by, dict) else completed_by
         return dict(self.entry.annotators).get(user) if isinstance(user, int) else None
 

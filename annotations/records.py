@@ -68,6 +68,12 @@ class ExportEntry:
     guideline_version: str
     annotators: tuple[tuple[int, str], ...]  # (Label Studio user id, pseudonymous annotator id)
     line: int
+    project_id: int | None = None  # absent in exports pulled before 0.2.0
+
+    @property
+    def project(self) -> int | str:
+        """The Label Studio project: its id where recorded, else its title."""
+        return self.project_id if self.project_id is not None else self.project_title
 
 
 @dataclass

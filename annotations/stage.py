@@ -11,13 +11,12 @@ from korea_deterrence.annotations.adjudicate import Gold, adjudicate, read_decis
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
 from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry
 from korea_deterrence.annotations.exports import open_exports
-from korea_deterrence.annotations.importer import ArticleText, ImportResult, import_export
-from korea_deterrence.annotations.items import group_items
-from korea_deterrence.schema import RecordValidator, Violation
-from korea_deterrence.schema.jsonl import read_jsonl
+from korea_deterrence.annotations.importer import ArticleText, ImportResult, import_current, parse_export
+from korea_deterrence.annotations.items import Item, group_items
+from korea_deterrence.annotations.registry import read_annotators
+from korea_deterrence.schema import Violation
 
 ADJUDICATION = "adjudication.jsonl"
-ANNOTATORS = "annotators.jsonl"
 EXPORTS = "exports"
 UNRESOLVED = ("adjudication.unresolved", "adjudication.claimer")  # reported by validate; the build leaves them out
 
@@ -33,6 +32,12 @@ class AnnotationSet:
     agreement: list[AgreementRow] = field(default_factory=list)
     annotators: dict[str, Annotator] = field(default_factory=dict)
     exports: int = 0
+    items: dict[str, Item] = field(default_factory=dict)
+    coders: dict[str, set[str]] = field(default_factory=dict)  # article -> its annotators
+
+    def disagreements(self) -> list[Item]:
+        """The items that no decision and no unanimous agreement resolve, in key order."""
+        return [self.items[v.pointer[1:]] for v in self.unresolved if v.rule == "adjudication.unresolved"]
 
 
 def packaged_annotations() -> Path:
@@ -40,34 +45,40 @@ def packaged_annotations() -> Path:
     return Path(str(resources.files("korea_deterrence.annotations")))
 
 
-def load_annotations(root: Path | None, label: str, articles: Mapping[str, ArticleText]) -> AnnotationSet:
+def annotations_label(root: Path) -> str:
+    """How messages name the annotations directory: `annotations` for the shipped one, else its path."""
+    return "annotations" if root == packaged_annotations() else str(root)
+
+
+def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> AnnotationSet:
     """Import every listed export of `root` (None: no annotations), then adjudicate and measure agreement."""
     if root is None:
         return AnnotationSet(agreement=agreement_table({}, {}, load_codebook().stance_targets))
+    label = annotations_label(root)
     result = AnnotationSet()
-    result.annotators, result.violations = _annotators(root, label)
+    result.annotators, result.violations = read_annotators(root, label)
     exports = open_exports(root / EXPORTS, f"{label}/{EXPORTS}", set(result.annotators))
     result.violations += exports.violations
     codebook, actors = load_codebook(), load_registry()
-    seen: dict[tuple[str, str], str] = {}
+    parsed, formats = [], ImportResult()
     for entry in exports.entries:
         data, problem = exports.read(entry)
         if problem:
             result.violations.append(problem)
             continue
-        one = import_export(data, entry, exports.file_label(entry.file), articles, codebook, actors, seen)
-        result.imported.add(one)
-        result.exports += 1
-    result.violations += result.imported.violations
-    items, coders = group_items(result.imported.mentions, result.imported.claims, result.imported.stances)
+        parsed.append(parse_export(data, entry, exports.file_label(entry.file), formats))
+    result.exports = len(parsed)
+    result.imported = import_current(parsed, articles, codebook, actors)
+    result.violations += formats.violations + result.imported.violations
+    result.items, result.coders = group_items(result.imported.mentions, result.imported.claims, result.imported.stances)
     decisions, problems = read_decisions(root / ADJUDICATION, f"{label}/{ADJUDICATION}", set(result.annotators))
     result.violations += problems
-    gold, found = adjudicate(items, coders, decisions, f"{label}/{ADJUDICATION}", codebook, actors)
+    gold, found = adjudicate(result.items, result.coders, decisions, f"{label}/{ADJUDICATION}", codebook, actors)
     result.gold, dangling = _with_claimers(gold, f"{label}/{ADJUDICATION}")
     found += dangling
     result.unresolved = [v for v in found if v.rule in UNRESOLVED]
     result.violations += [v for v in found if v.rule not in UNRESOLVED]
-    result.agreement = agreement_table(items, coders, codebook.stance_targets)
+    result.agreement = agreement_table(result.items, result.coders, codebook.stance_targets)
     return result
 
 
@@ -83,13 +94,3 @@ def _with_claimers(gold: list[Gold], label: str) -> tuple[list[Gold], list[Viola
         else:
             kept.append(g)
     return kept, found
-
-
-def _annotators(root: Path, label: str) -> tuple[dict[str, Annotator], list[Violation]]:
-    path = root / ANNOTATORS
-    if not path.is_file():
-        return {}, []
-    validator = RecordValidator("annotator", "annotators")
-    lines = list(read_jsonl(path, f"{label}/{ANNOTATORS}", validator, "annotators.invalid-value"))
-    valid = [Annotator(**line.record) for line in lines if line.record is not None and not line.violations]
-    return {a.annotator_id: a for a in valid}, [v for line in lines for v in line.violations]

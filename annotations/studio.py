@@ -1,17 +1,20 @@
-"""Talking to a Label Studio server (label-studio-sdk, an optional extra): push tasks, pull exports."""
+"""Talking to a Label Studio server (label-studio-sdk, an optional extra): the client, its errors, push.
+
+Every server or network failure becomes a `StudioError` of one line that says what to do; the
+token, response headers and cookies never appear in it.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import difflib
 import json
-import os
-import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from korea_deterrence.annotations.exports import MANIFEST
+TOKEN_HELP = ("kdc needs a personal access token: in Label Studio open Account & Settings > Personal Access "
+              "Token, create one and pass it with --token or $LABEL_STUDIO_API_KEY")
+OVERLAP = {"maximum_annotations": 2, "overlap_cohort_percentage": 100}  # every task is annotated twice
 
 
 class StudioError(Exception):
@@ -26,86 +29,80 @@ class Server:
     def __repr__(self) -> str:  # the token never appears in logs or tracebacks
         return f"Server(url={self.url!r}, token=***)"
 
-    def client(self) -> Any:
-        try:
-            from label_studio_sdk import LabelStudio
-        except ImportError as err:
-            raise StudioError("label-studio-sdk is not installed: pip install 'korea-deterrence[studio]'") from err
-        return LabelStudio(base_url=self.url, api_key=self.token)
+
+@contextmanager
+def session(server: Server) -> Iterator[Any]:
+    """A LabelStudio client whose failures (here or in the block) are StudioErrors of one line."""
+    try:
+        from label_studio_sdk import LabelStudio
+        from label_studio_sdk.core.api_error import ApiError
+        import httpx
+    except ImportError as err:
+        raise StudioError("label-studio-sdk is not installed: pip install 'korea-deterrence[studio]'") from err
+    try:
+        yield LabelStudio(base_url=server.url, api_key=server.token)
+    except ApiError as err:
+        raise StudioError(_api_message(server.url, err.status_code, err.body)) from None
+    except httpx.HTTPStatusError as err:
+        raise StudioError(_api_message(server.url, err.response.status_code, None)) from None
+    except httpx.HTTPError as err:
+        raise StudioError(f"cannot reach Label Studio at {server.url} ({type(err).__name__}): "
+                          "is the server running, and is --url (or $LABEL_STUDIO_URL) right?") from None
 
 
-def _project(ls: Any, title: str) -> Any | None:
+def _api_message(url: str, status: int | None, body: Any) -> str:
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if status == 401:
+        legacy = " (a legacy API token: this server has legacy tokens turned off)" \
+            if "legacy" in str(detail).lower() else ""
+        return f"Label Studio at {url} refused the token (HTTP 401){legacy}; {TOKEN_HELP}"
+    if status == 403:
+        return f"Label Studio at {url} refused the request (HTTP 403): the token's user may not do this"
+    if status == 404:
+        return f"Label Studio at {url} answered HTTP 404 (not found): check --url and the project title"
+    if status is not None and status >= 500:
+        return f"Label Studio at {url} failed with HTTP {status}: see the server's log, then try again"
+    return f"Label Studio at {url} refused the request (HTTP {status}): {str(detail)[:200]}"
+
+
+def find_project(ls: Any, title: str) -> Any | None:
     return next((p for p in ls.projects.list() if p.title == title), None)
 
 
-def push(server: Server, title: str, config: str, tasks: list[dict[str, Any]]) -> tuple[int, int, int]:
-    """Create (or update the config of) the project `title` and import the tasks it lacks.
+def export_tasks(ls: Any, project_id: int) -> Any:
+    """The project's full JSON export, parsed."""
+    body = ls.projects.exports.as_binary(project_id, export_type="JSON")
+    return json.loads(body if isinstance(body, (bytes, bytearray)) else b"".join(body))
 
-    A task is skipped when the project already has one with the same article_id and text_sha256.
+
+def config_diff(on_server: str, ours: str) -> list[str]:
+    """The unified diff from the server's labeling config to ours (empty when they are the same)."""
+    a, b = on_server.strip().splitlines(), ours.strip().splitlines()
+    return [] if a == b else list(difflib.unified_diff(a, b, "on the server", "kdc studio config", lineterm=""))
+
+
+def push(server: Server, title: str, config: str, tasks: list[dict[str, Any]], force: bool = False,
+         overlap: dict[str, int] | None = None, identity: tuple[str, ...] = ("article_id", "text_sha256"),
+         ) -> tuple[int, int, int]:
+    """Create the project `title` (by default every task annotated twice) and import the tasks it lacks.
+
+    An existing project's config is replaced only when it is the same or `force` is given; a task
+    is skipped when the project has one with the same `identity` fields of its data.
     Returns (project id, tasks imported, tasks already present).
     """
-    ls = server.client()
-    project = _project(ls, title)
-    if project is None:
-        project = ls.projects.create(title=title, label_config=config)
-    else:
-        ls.projects.update(id=project.id, label_config=config)
-    present = {(t.data.get("article_id"), t.data.get("text_sha256")) for t in ls.tasks.list(project=project.id)}
-    new = [t for t in tasks if (t["data"]["article_id"], t["data"]["text_sha256"]) not in present]
-    if new:
-        ls.projects.import_tasks(id=project.id, request=new)
-    return project.id, len(new), len(tasks) - len(new)
-
-
-def pull(server: Server, title: str, exports_dir: Path, annotators: dict[int, str],
-         guideline_version: str, now: datetime | None = None) -> dict[str, Any]:
-    """Save the project's full JSON export as a new file and list it in MANIFEST.jsonl; never overwrites."""
-    ls = server.client()
-    project = _project(ls, title)
-    if project is None:
-        raise StudioError(f"no project titled {title!r} on {server.url}")
-    data = b"".join(_chunks(ls.projects.exports.as_binary(project.id, export_type="JSON")))
-    _check_annotators(json.loads(data), annotators)
-    pulled = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    name = f"{_slug(title)}-{pulled.replace('-', '').replace(':', '')}.json"
-    target = exports_dir / name
-    if target.exists():
-        raise StudioError(f"{target} already exists; exports are never overwritten")
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    _write_new(target, data)
-    entry = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pulled_at": pulled,
-             "project_title": title, "label_studio_version": _version(ls), "guideline_version": guideline_version,
-             "annotators": {str(k): v for k, v in sorted(annotators.items())}}
-    with (exports_dir / MANIFEST).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return entry
-
-
-def _chunks(body: Any) -> Any:
-    return [body] if isinstance(body, (bytes, bytearray)) else body
-
-
-def _check_annotators(tasks: list[dict[str, Any]], annotators: dict[int, str]) -> None:
-    users = {a.get("completed_by") for t in tasks for a in t.get("annotations") or []}
-    users = {u.get("id") if isinstance(u, dict) else u for u in users}
-    missing = sorted(u for u in users if u not in annotators)
-    if missing:
-        raise StudioError(f"Label Studio users {missing} annotated this project but have no pseudonym: "
-                          "pass --annotator USER_ID=PSEUDONYM for each")
-
-
-def _write_new(target: Path, data: bytes) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
-
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "project"
-
-
-def _version(ls: Any) -> str | None:
-    try:
-        return str(ls.versions.get().release)
-    except Exception:  # noqa: BLE001 - the version is informative only; older servers lack the endpoint
-        return None
+    with session(server) as ls:
+        project = find_project(ls, title)
+        if project is None:
+            project = ls.projects.create(title=title, label_config=config, **(OVERLAP if overlap is None else overlap))
+        else:
+            diff = config_diff(project.label_config or "", config)
+            if diff and not force:
+                raise StudioError("\n".join(diff) + f"\nproject {title!r} has a different labeling config on the "
+                                  "server (above); pass --force to replace it")
+            if diff:
+                ls.projects.update(id=project.id, label_config=config)
+        present = {tuple(t.data.get(k) for k in identity) for t in ls.tasks.list(project=project.id)}
+        new = [t for t in tasks if tuple(t["data"][k] for k in identity) not in present]
+        if new:
+            ls.projects.import_tasks(id=project.id, request=new)
+        return project.id, len(new), len(tasks) - len(new)

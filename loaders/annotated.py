@@ -37,11 +37,11 @@ def annotated_texts(shards: list[Path], wanted: set[str]) -> dict[str, ArticleTe
     return texts
 
 
-def write_annotation_configs(root: Path | None, label: str, articles_parquet: list[Path],
+def write_annotation_configs(root: Path | None, articles_parquet: list[Path],
                              write: WriteConfig) -> AnnotationOutcome:
     """Import the annotations under `root` and write actors, mentions, claims, stance, raw_labels."""
     texts = annotated_texts(articles_parquet, referenced_articles(root / EXPORTS if root else None))
-    annotations = load_annotations(root, label, texts)
+    annotations = load_annotations(root, texts)
     if annotations.violations:
         return AnnotationOutcome(annotations, list(annotations.violations))
     write("actors", "actor", actor_rows())

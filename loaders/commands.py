@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     _sources_option(build_cmd)
     _annotations_option(build_cmd)
     build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="refuse to build while any disagreement is unresolved (default: leave it out of gold)")
     build_cmd.add_argument("--no-reuse", action="store_true",
                            help="normalize every article again instead of reusing unchanged rows of the previous build")
     build_cmd.set_defaults(handler=_build)
@@ -94,7 +96,7 @@ def _build(args: argparse.Namespace) -> int:
         # have only an article or two to normalize, starts them only if it needs them)
         warm_up_workers(args.jobs)
     with _Progress() as progress:
-        result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse)
+        result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
@@ -103,6 +105,9 @@ def _build(args: argparse.Namespace) -> int:
           f"{result.tables[0].rows - result.reused} normalized")
     for table in result.tables:
         print(f"{table.name}: {table.rows} rows")
+    if result.unresolved:
+        print(f"{len(result.unresolved)} unresolved disagreement(s) left out of gold: `kdc validate` lists them, "
+              "`kdc studio adjudicate push` sends them to Label Studio, `--strict` refuses to build")
     print(f"korea-deterrence {VERSION} written to {args.out}")
     print(f'load it with: datasets.load_dataset("{args.out}", "articles")')
     return OK

@@ -53,13 +53,14 @@ class BuildResult:
     tables: list[ConfigTable] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     reused: int = 0  # articles whose rows came from the previous release instead of the normalizer
+    unresolved: list[Violation] = field(default_factory=list)  # disagreements left out of gold
 
 
 def build(sources: Sources, out: Path, progress: Progress | None = None,
-          annotations: Path | None = None, jobs: int = 1, reuse: bool = True) -> BuildResult:
+          annotations: Path | None = None, jobs: int = 1, reuse: bool = True, strict: bool = False) -> BuildResult:
     """Build the release from `sources` (and the annotations directory) into `out`.
 
-    On any violation nothing is left behind.
+    On any violation (with `strict`, also an unresolved disagreement) nothing is left behind.
     """
     result = BuildResult(out, violations=list(sources.violations))
     tmp = out.with_name(out.name + ".incomplete")
@@ -70,9 +71,11 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         result.tables.append(_write_articles(tmp, sources, jobs, previous, result, progress))
         if result.violations:
             return result
-        outcome = write_annotation_configs(annotations, "annotations", [tmp / f for f in result.tables[0].data_files],
+        outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
+        result.unresolved = outcome.annotations.unresolved if outcome.annotations else []
+        result.violations += result.unresolved if strict else []
         if result.violations:
             return result
         _write_metadata(tmp, sources, result.tables, annotation_inputs(annotations, outcome.annotations))

@@ -35,7 +35,7 @@ def validate_sources(sources: Sources, progress: Callable[[int], None] | None = 
         if progress:
             progress(count)
     if not violations:
-        loaded = load_annotations(root, "annotations", texts)
+        loaded = load_annotations(root, texts)
         violations += loaded.violations + loaded.unresolved
     return violations, valid
 

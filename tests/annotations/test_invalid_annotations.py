@@ -79,17 +79,20 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _located(stderr: str) -> tuple[list[tuple[str, int, str, str]], str]:
-    """(file under the annotations root, line, pointer, rule) of each violation line, and all messages."""
+def _located(stderr: str, fixture: str) -> tuple[list[tuple[str, int, str, str]], str]:
+    """(file under the annotations root, line, pointer, rule) of each violation line, and all messages.
+
+    Messages name the annotations directory as given (`--annotations`), not a fixed `annotations/`."""
     found, messages = [], []
+    root = f"{FIXTURES / fixture}/"
     for line in stderr.splitlines():
-        if not line.startswith("annotations/"):
+        if not line.startswith(root):
             continue
         location, rest = line.split(": [", 1)
         file, number = location.rsplit(":", 1)
         rule, rest = rest.split("] ", 1)
         pointer, message = rest.split(": ", 1)
-        found.append((file.removeprefix("annotations/"), int(number), "" if pointer == "/" else pointer, rule))
+        found.append((file.removeprefix(root), int(number), "" if pointer == "/" else pointer, rule))
         messages.append(message)
     return sorted(found), "\n".join(messages)
 
@@ -115,7 +118,7 @@ def test_fixtures_are_what_make_fixtures_generates(tmp_path: Path) -> None:
 def test_blocking_fixture_refused_by_build(fixture: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = _tree(FIXTURES / fixture)
     assert main(_run("build", fixture, tmp_path / "out")) == 1
-    found, messages = _located(capsys.readouterr().err)
+    found, messages = _located(capsys.readouterr().err, fixture)
     violations, part = EXPECTED[fixture]
     assert found == violations
     assert part in messages
@@ -127,7 +130,7 @@ def test_blocking_fixture_refused_by_build(fixture: str, tmp_path: Path, capsys:
 def test_non_blocking_fixture_reported_by_validate_not_build(fixture: str, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_run("validate", fixture)) == 1
-    found, messages = _located(capsys.readouterr().err)
+    found, messages = _located(capsys.readouterr().err, fixture)
     violations, part = EXPECTED[fixture]
     assert found == violations
     assert part in messages
@@ -138,7 +141,7 @@ def test_non_blocking_fixture_reported_by_validate_not_build(fixture: str, tmp_p
 
 def test_validate_reports_a_blocking_fixture_too(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_run("validate", "export.span-text")) == 1
-    assert (EXPORT, 0, f"{RESULT}/0/value/text", "export.span-text") in _located(capsys.readouterr().err)[0]
+    assert (EXPORT, 0, f"{RESULT}/0/value/text", "export.span-text") in _located(capsys.readouterr().err, "export.span-text")[0]
 
 
 def test_fixture_exports_are_checksummed_in_their_manifest() -> None:
