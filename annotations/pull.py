@@ -75,7 +75,7 @@ def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, st
         return Pulled(None, changes)
     data = (json.dumps(clean, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     pulled = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    name = f"{_slug(title)}-{pulled.replace('-', '').replace(':', '')}.json"
+    name = _new_name(exports_dir, f"{_slug(title)}-{pulled.replace('-', '').replace(':', '')}")
     entry = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pulled_at": pulled,
              "project_id": project.id, "project_title": title, "label_studio_version": version,
              "guideline_version": guideline_version,
@@ -129,6 +129,12 @@ def _changes(previous: tuple[dict[str, Any], list[Any]] | None, clean: list[dict
 
 def _versions(tasks: list[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
     return {(t.get("id"), a.get("id")): str(a.get("updated_at")) for t in tasks for a in t.get("annotations") or []}
+
+
+def _new_name(exports_dir: Path, stem: str) -> str:
+    """`stem.json`, or `stem-2.json`, ... when a pull in the same second took that name."""
+    names = (f"{stem}{'' if n == 1 else f'-{n}'}.json" for n in range(1, 1000))
+    return next(n for n in names if not (exports_dir / n).exists())
 
 
 def _write(exports_dir: Path, name: str, data: bytes, entry: dict[str, Any]) -> None:

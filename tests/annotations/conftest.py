@@ -10,8 +10,10 @@ once per label-studio version into ``$KDC_LS_TEMPLATE`` (default
 ``~/.cache/korea-deterrence/ls-template-<version>``) and copied for each session.
 Each session then: starts the server on 127.0.0.1 and a free port, logs the admin in,
 creates a personal access token (legacy tokens stay off, as on a default server) and
-two annotator users through the public API. Annotators have no password: tests act as
-them with ``completed_by=<annotator.id>`` on ``annotations.create``.
+two annotators, who sign up through the organization's invite link as a team's annotators
+would (so each has a password and can log in to the page). Tests act as them either in the
+page, with a logged-in session (drafts), or with ``completed_by=<annotator.id>`` on
+``annotations.create``.
 
 Secrets (the template's admin password, the access token) are never printed: the
 dataclass field holding the token is excluded from its repr.
@@ -53,10 +55,11 @@ _STRAY_ENV_PREFIXES = ("LABEL_STUDIO_", "DJANGO_")
 
 @dataclass(frozen=True)
 class Annotator:
-    """A Label Studio user without a password; act as it via ``completed_by=id``."""
+    """A Label Studio user who signed up with a password; also act as it via ``completed_by=id``."""
 
     id: int
     email: str
+    password: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -283,13 +286,28 @@ class AdminSession:
             raise RuntimeError(f"{method} {path}: HTTP {err.code}: {err.read()[:500]!r}") from None
 
 
-def create_annotators(session: AdminSession) -> tuple[Annotator, Annotator]:
+    def signup(self, invite_path: str, email: str, password: str) -> None:
+        """Sign up through the organization's invite link (the sign-up form), which also logs in."""
+        page = f"{self.url}{invite_path}"
+        self._opener.open(page, timeout=30).read()
+        form = {"email": email, "password": password, "csrfmiddlewaretoken": self._csrf()}
+        request = urllib.request.Request(
+            page, data=urllib.parse.urlencode(form).encode(), headers={"Referer": page}
+        )
+        self._opener.open(request, timeout=30).read()
+        if not any(c.name == "sessionid" for c in self._cookies):
+            raise RuntimeError(f"could not sign up to Label Studio as {email}")
+
+
+def create_annotators(url: str, session: AdminSession) -> tuple[Annotator, Annotator]:
+    invite = session.api("GET", "/api/invite")["invite_url"]
     made = []
-    for number, email in enumerate(ANNOTATOR_EMAILS, start=1):
-        body = {"email": email, "username": f"annotator{number}", "first_name": "Annotator",
-                "last_name": str(number)}
-        user = session.api("POST", "/api/users/", body)
-        made.append(Annotator(id=int(user["id"]), email=user["email"]))
+    for email in ANNOTATOR_EMAILS:
+        password = secrets.token_urlsafe(16)
+        own = AdminSession(url)
+        own.signup(invite, email, password)
+        user = own.api("GET", "/api/current-user/whoami")
+        made.append(Annotator(id=int(user["id"]), email=user["email"], password=password))
     first, second = made
     return first, second
 
@@ -303,7 +321,7 @@ def provision(url: str, template: Path, version: str, log_path: Path) -> LabelSt
     admin = session.api("GET", "/api/current-user/whoami")
     return LabelStudioServer(
         url=url, api_key=token, admin_id=int(admin["id"]), admin_email=admin["email"],
-        annotators=create_annotators(session), version=version, log_path=log_path,
+        annotators=create_annotators(url, session), version=version, log_path=log_path,
     )
 
 

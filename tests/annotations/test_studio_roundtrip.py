@@ -12,6 +12,7 @@ import pytest
 
 import ls_results as r
 from korea_deterrence.loaders.cli import main
+from studio_steps import register
 
 pytestmark = pytest.mark.label_studio
 
@@ -52,11 +53,11 @@ def test_push_annotate_pull_build_load(label_studio, tmp_path: Path, monkeypatch
     annotate(label_studio, ls)
 
     root = tmp_path / "annotations"
+    register(root, *PSEUDONYMS, "pm-test")
     one, two = label_studio.annotators
-    assert main(["studio", "pull", "--project", PROJECT, "--exports", str(root / "exports"),
-                 "--annotator", f"{one.id}={PSEUDONYMS[0]}", "--annotator", f"{two.id}={PSEUDONYMS[1]}"]) == 0
-    (root / "annotators.jsonl").write_text(r.jsonl(
-        [{"annotator_id": p, "kind": "rule_based", "description": "integration test"} for p in PSEUDONYMS]), "utf-8")
+    assert main(["studio", "pull", "--project", PROJECT, "--annotations", str(root), "--annotator",
+                 f"{one.id}={PSEUDONYMS[0]}", "--annotator", f"{two.id}={PSEUDONYMS[1]}",
+                 "--annotator", f"{label_studio.admin_id}=pm-test"]) == 0
     release = tmp_path / "release"
     assert main(["build", *sources, "--annotations", str(root), "--out", str(release)]) == 0
     printed = capsys.readouterr()
