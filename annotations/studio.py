@@ -42,19 +42,18 @@ def session(server: Server) -> Iterator[Any]:
     try:
         yield LabelStudio(base_url=server.url, api_key=server.token)
     except ApiError as err:
-        raise StudioError(_api_message(server.url, err.status_code, err.body)) from None
+        raise StudioError(_api_message(server, err.status_code, err.body)) from None
     except httpx.HTTPStatusError as err:
-        raise StudioError(_api_message(server.url, err.response.status_code, None)) from None
+        raise StudioError(_api_message(server, err.response.status_code, None)) from None
     except httpx.HTTPError as err:
         raise StudioError(f"cannot reach Label Studio at {server.url} ({type(err).__name__}): "
                           "is the server running, and is --url (or $LABEL_STUDIO_URL) right?") from None
 
 
-def _api_message(url: str, status: int | None, body: Any) -> str:
-    detail = body.get("detail") if isinstance(body, dict) else None
+def _api_message(server: Server, status: int | None, body: Any) -> str:
+    url, detail = server.url, body.get("detail") if isinstance(body, dict) else None
     if status == 401:
-        legacy = " (a legacy API token: this server has legacy tokens turned off)" \
-            if "legacy" in str(detail).lower() else ""
+        legacy = "" if server.token.count(".") == 2 else " (this is a legacy API token, not a personal access token)"
         return f"Label Studio at {url} refused the token (HTTP 401){legacy}; {TOKEN_HELP}"
     if status == 403:
         return f"Label Studio at {url} refused the request (HTTP 403): the token's user may not do this"
