@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the Label Studio server used by the integration tests into its OWN virtual
-# environment (it pins pyarrow and label-studio-sdk, so it must not share the project venv).
+# Install what the integration tests start: the Label Studio server, in its OWN virtual
+# environment (it pins pyarrow and label-studio-sdk, so it must not share the project venv),
+# and Debian's chromium + chromium-driver, in which the tests use the labeling page as a person does.
 #
 #   KDC_LS_VENV   where to put the venv (default: $PWD/.venv-labelstudio)
 #   KDC_PYTHON    interpreter used to create it (default: python3)
@@ -30,6 +31,16 @@ else
         echo "error: expected label-studio $LS_VERSION in $VENV, found '${got}'" >&2
         exit 1
     fi
+fi
+
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    echo "chromium and chromedriver already installed" >&2
+else
+    echo "installing Debian's chromium and chromium-driver (the page tests' browser)" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >&2
 fi
 
 echo "$VENV"

@@ -70,6 +70,7 @@ class LabelStudioServer:
     api_key: str = field(repr=False)  # personal access token (JWT refresh token) of the admin
     admin_id: int
     admin_email: str
+    admin_password: str = field(repr=False)
     annotators: tuple[Annotator, Annotator]
     version: str
     log_path: Path
@@ -321,7 +322,7 @@ def provision(url: str, template: Path, version: str, log_path: Path) -> LabelSt
     admin = session.api("GET", "/api/current-user/whoami")
     return LabelStudioServer(
         url=url, api_key=token, admin_id=int(admin["id"]), admin_email=admin["email"],
-        annotators=create_annotators(url, session), version=version, log_path=log_path,
+        admin_password=meta["admin_password"], annotators=create_annotators(url, session), version=version, log_path=log_path,
     )
 
 
