@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-USER_KEYS = frozenset({"completed_by", "updated_by", "created_by", "last_created_by", "user", "reviewed_by",
-                       "annotator", "owner", "assignee", "resolved_by", "comment_authors", "assignees"})
+USER_KEYS = frozenset({"completed_by", "updated_by", "created_by", "last_created_by", "user", "user_id",
+                       "reviewed_by", "annotator", "owner", "assignee", "resolved_by", "comment_authors", "assignees"})
 NAME_KEY = re.compile(r"(^|_)(username|email|first_name|last_name|initials|avatar)$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TRAILING_ID = re.compile(r",\s*(\d+)$")  # created_username: "e-mail, id"

@@ -150,6 +150,7 @@ SPECS: dict[str, Callable[[], Spec]] = {
     "export.checksum": changed(lambda s: setattr(s, "manifest_edit", lambda e: e.update(sha256="ab" * 32))),
     "export.missing": changed(lambda s: s.extra_manifest.append(r.manifest_entry("round-2.json", b"[]", USERS))),
     "export.unlisted": changed(lambda s: s.extra_files.update({"round-2.json": b"[]\n"})),
+    "export.unlisted--csv": changed(lambda s: s.extra_files.update({"round-2.csv": b"id,text\n"})),
     "export.manifest.invalid-value": changed(lambda s: setattr(s, "manifest_edit",
                                                                lambda e: e.update(pulled_at="2026-02-02"))),
     "export.manifest.missing-field": changed(lambda s: setattr(s, "manifest_edit",

@@ -51,6 +51,7 @@ EXPECTED: dict[str, tuple[list[tuple[str, int, str, str]], str]] = {
     "export.checksum": ([(EXPORT, 0, "", "export.checksum")], "expected size"),
     "export.missing": ([(MANIFEST, 2, "/file", "export.missing")], "'round-2.json' does not exist"),
     "export.unlisted": ([("exports/round-2.json", 0, "", "export.unlisted")], "not listed"),
+    "export.unlisted--csv": ([("exports/round-2.csv", 0, "", "export.unlisted")], "round-2.csv is not listed"),
     "export.manifest.invalid-value": ([(MANIFEST, 1, "/pulled_at", "export.manifest.invalid-value")], "2026-02-02"),
     "export.manifest.missing-field": ([(MANIFEST, 1, "", "export.manifest.missing-field")], "guideline_version"),
     "export.manifest.unknown-field": ([(MANIFEST, 1, "", "export.manifest.unknown-field")], "pulled_by"),
@@ -137,6 +138,9 @@ def test_non_blocking_fixture_reported_by_validate_not_build(fixture: str, tmp_p
     assert main(_run("build", fixture, tmp_path / "out")) == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
     assert manifest["annotation"]["unresolved_items"] == len(violations)
+    assert f"{len(violations)} unresolved disagreement(s) left out of gold" in capsys.readouterr().out
+    assert main([*_run("build", fixture, tmp_path / "strict"), "--strict"]) == 1  # --strict refuses them
+    assert _located(capsys.readouterr().err, fixture)[0] == violations and not (tmp_path / "strict").exists()
 
 
 def test_validate_reports_a_blocking_fixture_too(capsys: pytest.CaptureFixture[str]) -> None:
