@@ -47,6 +47,7 @@ ADMIN_EMAIL = "admin@example.org"
 ANNOTATOR_EMAILS = ("annotator1@example.org", "annotator2@example.org")
 START_TIMEOUT_S = 120.0
 TEMPLATE_META = "kdc-template.json"
+START_ARGS = ("start", "--no-browser", "--internal-host", "127.0.0.1", "--port")  # as annotations/README.md says
 _URL_LINE = re.compile(r"Starting development server at (http://[^\s/]+)")
 # Inherited variables the server would read as configuration (it falls back to plain names).
 _STRAY_ENV = ("USERNAME", "PASSWORD", "PORT", "HOST", "DATABASE_NAME", "DJANGO_DB")
@@ -209,10 +210,7 @@ def free_port() -> int:
 
 def start_server(venv: Path, data_dir: Path, scratch: Path) -> tuple[subprocess.Popen[bytes], Path]:
     log_path = scratch / "server.log"
-    command = [
-        str(venv / "bin" / "label-studio"), "start", "--no-browser",
-        "--internal-host", "127.0.0.1", "--port", str(free_port()),
-    ]
+    command = [str(venv / "bin" / "label-studio"), *START_ARGS, str(free_port())]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             command, env=server_env(data_dir, scratch), cwd=scratch,
