@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterator
 
 from korea_deterrence.corpus.compact import RawListing
-from korea_deterrence.corpus.manifest import ManifestScan, entry_lines, parse_entry, scan_manifest, valid_lines
+from korea_deterrence.corpus.manifest import (
+    MAX_ARTICLE_BYTES, ManifestScan, entry_lines, parse_entry, scan_manifest, valid_lines)
 from korea_deterrence.corpus.records import SourceEntry
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, read_span
 from korea_deterrence.schema import Violation
@@ -74,7 +75,8 @@ def packaged_sources() -> Path:
     return Path(str(resources.files("korea_deterrence.corpus")))
 
 
-def open_sources(root: Path, label: str | None = None, span_lines: int = SPAN_LINES) -> Sources:
+def open_sources(root: Path, label: str | None = None, span_lines: int = SPAN_LINES,
+                 max_article_bytes: int = MAX_ARTICLE_BYTES) -> Sources:
     """Check the manifest against itself and the raw files present (contents are not read); note its
     spans of `span_lines` lines."""
     label = label or str(root)
@@ -85,7 +87,7 @@ def open_sources(root: Path, label: str | None = None, span_lines: int = SPAN_LI
     raw_dir = root / RAW
     names = (p.name for p in os.scandir(os.fsencode(raw_dir)) if p.is_file()) if raw_dir.is_dir() else ()
     listing = RawListing(names)
-    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW, span_lines)
+    scan = scan_manifest(root / MANIFEST, manifest_label, listing, RAW, span_lines, max_article_bytes)
     found = [Violation(f"{label}/{RAW}/{name}", 0, "", "raw.unlisted", f"{name} is not listed in {MANIFEST}")
              for name in scan.unlisted]
     return Sources(root, label, tuple(scan.violations + found), scan)
@@ -98,13 +100,15 @@ def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violatio
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry.sha256 or len(data) != entry.size:
         return None, Violation(label, 0, "", "raw.sha256",
-                               f"expected size {entry.size} sha256 {entry.sha256}, got size {len(data)} sha256 {digest}")
+                               f"expected size {entry.size} sha256 {entry.sha256}, got size {len(data)} sha256 {digest} "
+                               f"(listed on {sources.manifest_label} line {entry.line})")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         return None, Violation(label, line, "", "raw.utf8",
-                               f"invalid UTF-8 at byte offset {err.start} (0x{data[err.start]:02x}): {err.reason}")
+                               f"invalid UTF-8 at byte offset {err.start} (0x{data[err.start]:02x}): {err.reason} "
+                               f"(listed on {sources.manifest_label} line {entry.line})")
 
 
 def _read_file(path: str, size: int) -> bytes:

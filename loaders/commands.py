@@ -14,6 +14,7 @@ from typing import Sequence
 from korea_deterrence.annotations.cli import add_commands as add_studio_commands
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
+from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
 from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.reuse import reusable
@@ -82,11 +83,14 @@ def _valid_articles(sources: Sources) -> list[Article]:
 def _sources_option(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--sources", type=Path, default=None,
                      help="a directory with sources.jsonl and raw/ (default: the corpus shipped with the package)")
+    cmd.add_argument("--max-article-bytes", type=int, default=MAX_ARTICLE_BYTES, metavar="N",
+                     help=f"refuse a raw article larger than N bytes (rule raw.too-large; default {MAX_ARTICLE_BYTES})")
 
 
 def _open(args: argparse.Namespace) -> Sources:
     root = args.sources or packaged_sources()
-    return open_sources(root, str(args.sources) if args.sources else "corpus")
+    return open_sources(root, str(args.sources) if args.sources else "corpus",
+                        max_article_bytes=getattr(args, "max_article_bytes", MAX_ARTICLE_BYTES))
 
 
 def _build(args: argparse.Namespace) -> int:

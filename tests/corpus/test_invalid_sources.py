@@ -29,6 +29,9 @@ EXPECTED = {
     "manifest.duplicate-id": [("sources.jsonl", 2, "/article_id", "manifest.duplicate-id")],
     "manifest.order": [("sources.jsonl", 2, "/article_id", "manifest.order")],
     "manifest.dateline-mismatch": [("sources.jsonl", 2, "/published/value", "manifest.dateline-mismatch")],
+    "manifest.blank-line": [("sources.jsonl", 2, "", "manifest.blank-line")],
+    "manifest.empty": [("sources.jsonl", 0, "", "manifest.empty")],
+    "raw.too-large": [("sources.jsonl", 2, "/size", "raw.too-large")],
     "raw.missing": [("sources.jsonl", 2, "/raw_file", "raw.missing")],
     "raw.unlisted": [("raw/b.txt", 0, "", "raw.unlisted")],
     "raw.sha256": [("raw/b.txt", 0, "", "raw.sha256")],
@@ -36,6 +39,29 @@ EXPECTED = {
     "raw.utf8": [("raw/b.txt", 3, "", "raw.utf8")],
     "article.empty": [("raw/b.txt", 0, "", "article.empty")],
 }
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("published", "2026-13-45", "is not a calendar date"),
+    ("retrieved", "2026-02-29", "is not a calendar date"),
+    ("url", "http://", "is not an absolute http(s) URL with a host"),
+    ("url", "https://example.org path", "is not an absolute http(s) URL with a host"),
+    ("outlet", " ", "is blank"),
+    ("byline", "\t\n", "is blank"),
+])
+def test_provenance_values_that_hold(field: str, value: str, words: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Real calendar dates, absolute URLs with a host, no blank values: manifest.invalid-value, exit 1."""
+    root = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "valid", root)
+    first, second = (root / "sources.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(second)
+    record[field]["value"] = value
+    (root / "sources.jsonl").write_text(first + "\n" + json.dumps(record) + "\n", "utf-8")
+    assert main(["validate", "--sources", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert _located(err, root) == [("sources.jsonl", 2, f"/{field}/value", "manifest.invalid-value")]
+    assert words in err
 
 
 def test_every_source_rule_has_a_fixture_and_an_expectation() -> None:

@@ -16,15 +16,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from korea_deterrence.corpus import blocks, manifest, sentences
+from korea_deterrence.corpus import blocks, sentences
 from korea_deterrence.corpus.ingest import normalize
 from korea_deterrence.corpus.normalize import _NFC_SAFE, scan, scan_py
 from korea_deterrence.corpus.records import Block, Sentence
 from korea_deterrence.corpus.sources import open_sources, packaged_sources, read_raw
 from korea_deterrence.corpus.speedups import speedups
-from korea_deterrence.schema.jsonl import decode_lines
 
-from test_canonical_lines import BASE, RECORDS, edge_records  # (tests/corpus is on sys.path under pytest)
 from test_normalize_properties import PROVENANCE, TEXTS
 
 pytestmark = pytest.mark.skipif(speedups() is None, reason="the compiled kernels are not built here")
@@ -157,51 +155,3 @@ def test_split_lines_refuses_a_line_outside_the_text() -> None:
             sentences.split_lines("Abc. Def.", [span])
 
 
-# Bytes that break a canonical manifest line wherever they go in: quotes, escapes (good, bad, halves of
-# surrogate pairs), malformed UTF-8 (a lone lead byte, an encoded surrogate, past U+10FFFF, overlong),
-# controls, digits, signs, letters, structure. Good ones (a valid escape, é) leave the line canonical.
-LINE_EDITS = st.sampled_from([
-    b"", b'"', b"\\", b"\\u", b"\\u00e9", b"\\ud83d", b"\\ude00", b"\\ud83d\\ude00", b"\\ud83d\\u0041", b"\\x",
-    b"\xc3", b"\xc3\xa9", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\xe0\x80\x80", b"\x7f", b"\x1f", b"\t",
-    b"0", b"9", b"-", b"--", b".", b"A", b"f", b"\xe2\x80\x9c", b" ", b"null", b"}", b"{", b",", b":",
-])
-
-
-@st.composite
-def manifest_blocks(draw: st.DrawFn) -> bytes:
-    """Lines of generated entries (ids in increasing order unless reversed), some of them edited."""
-    records = draw(st.lists(st.one_of(st.just(BASE).map(dict), RECORDS), min_size=1, max_size=4))
-    ascii_only = draw(st.booleans())
-    for i, record in enumerate(records):
-        if record["article_id"] == BASE["article_id"]:
-            record["article_id"] = f"kd-{i:03d}"
-    lines = [json.dumps(r, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass") for r in records]
-    if draw(st.integers(0, 3)) == 0:
-        lines.reverse()
-    for _ in range(draw(st.integers(0, 2))):
-        i = draw(st.integers(0, len(lines) - 1))
-        at = draw(st.integers(0, len(lines[i])))
-        lines[i] = lines[i][:at] + draw(LINE_EDITS) + lines[i][at + draw(st.integers(0, 2)):]
-    return b"\n".join(lines)
-
-
-@settings(max_examples=3000, deadline=None)
-@given(manifest_blocks())
-@example((packaged_sources() / "sources.jsonl").read_bytes().rstrip(b"\n"))
-@example(json.dumps(BASE).replace('", "size": ', '0, "size": ').encode())  # no quote after the digest
-def test_manifest_block_kernel_matches_python(block: bytes) -> None:
-    assert manifest.block_facts(block) == manifest.block_facts_py(decode_lines(block))
-
-
-def test_manifest_block_kernel_takes_canonical_lines() -> None:
-    block = (packaged_sources() / "sources.jsonl").read_bytes().rstrip(b"\n")
-    facts = manifest.block_facts(block)
-    assert facts is not None and facts.lines == block.count(b"\n") + 1
-    assert len(facts.digests) == 32 * facts.lines and facts.raw_files.count(b"\n") == facts.lines - 1
-
-
-def test_manifest_block_kernel_matches_python_on_edge_values() -> None:
-    for record in edge_records():
-        for ascii_only in (False, True):
-            line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
-            assert manifest.block_facts(line) == manifest.block_facts_py(decode_lines(line)), line

@@ -45,7 +45,7 @@ def test_card_features_equal_parquet_metadata(release: Path) -> None:
 def test_manifest_and_checksums(release: Path) -> None:
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["articles"]["train"] == 5
-    assert manifest["schemas"]["articles"] == "urn:korea-deterrence:schema:article:1.0.0"
+    assert manifest["schemas"]["articles"] == "urn:korea-deterrence:schema:article:1.1.0"
     import hashlib
 
     from korea_deterrence.corpus import packaged_sources

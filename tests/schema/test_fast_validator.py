@@ -6,10 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
-
-from korea_deterrence.schema.load import load_schema, registry
-from korea_deterrence.schema.validate import _compiled
+from korea_deterrence.schema.validate import _compiled, explainer
 
 TESTS = Path(__file__).parent.parent
 
@@ -40,7 +37,7 @@ def test_fixtures_include_valid_and_invalid_records() -> None:
 
 
 def _slow_valid(schema: str, record: object) -> bool:
-    return not any(Draft202012Validator(load_schema(schema), registry=registry()).iter_errors(record))
+    return not any(explainer(schema).iter_errors(record))
 
 
 def _fast_valid(schema: str, record: object) -> bool:

@@ -20,7 +20,7 @@ INVALID = Path(__file__).parent / "invalid"
 
 def test_every_shipped_schema_is_valid_and_versioned() -> None:
     schemas = schemas_by_id()
-    assert {"urn:korea-deterrence:schema:article:1.0.0", "urn:korea-deterrence:schema:source:1.0.0"} <= set(schemas)
+    assert {"urn:korea-deterrence:schema:article:1.1.0", "urn:korea-deterrence:schema:source:1.1.0"} <= set(schemas)
     for schema_id, schema in schemas.items():
         Draft202012Validator.check_schema(schema)
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
