@@ -9,12 +9,16 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from korea_deterrence.annotations.cli import add_commands as add_studio_commands
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.corpus import Article, Sources, iter_articles, open_sources, packaged_sources
+from korea_deterrence.annotations.referenced import referenced_articles
+from korea_deterrence.annotations.stage import EXPORTS
+from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_article
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
+from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.reuse import reusable
@@ -53,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=_validate)
     _release_commands(commands)
+    _edit_commands(commands)
     add_studio_commands(commands, _open, _valid_articles)
     return parser
 
@@ -134,6 +139,64 @@ def _report(violations: list[Violation], fmt: str, summary: dict[str, object], o
     else:
         print(ok)
     return INVALID if violations else OK
+
+
+def _edit_commands(commands: argparse._SubParsersAction) -> None:
+    add = commands.add_parser("add", help="add raw article files to the sources (copied, checksummed, checked)")
+    add.add_argument("files", type=Path, nargs="+", metavar="FILE", help="raw article files, exactly as received")
+    add.add_argument("--id", default=None, help="the article_id (default: the next after the last one)")
+    for name in FACT_FIELDS:
+        add.add_argument(f"--{name}", default=None, help=f"provenance: {name} (needs --basis)")
+    add.add_argument("--basis", default=None, help="where the provenance values given come from (10+ characters)")
+    remove = commands.add_parser("remove", help="remove an article (its manifest line and raw file)")
+    remove.add_argument("article_id")
+    for cmd, handler in ((add, _add), (remove, _remove)):
+        _sources_option(cmd)
+        cmd.set_defaults(handler=handler)
+
+
+def _edited_sources(args: argparse.Namespace) -> Path:
+    """--sources, or the shipped corpus of a checkout (never an installed package's copy)."""
+    if args.sources is not None:
+        return args.sources
+    shipped = packaged_sources()
+    if {"site-packages", "dist-packages"} & set(shipped.parts):
+        raise EditError(f"the package is installed, not a checkout ({shipped}): pass --sources DIR")
+    return shipped
+
+
+def _edit(step: Callable[[], str]) -> int:
+    try:
+        print(step())
+    except EditError as err:
+        if err.violations:
+            print(render(err.violations), file=sys.stderr)
+        print(f"kdc: {err}", file=sys.stderr)
+        return INVALID
+    return OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    def step() -> str:
+        given = Given({n: getattr(args, n) for n in FACT_FIELDS if getattr(args, n) is not None}, args.basis)
+        root = _edited_sources(args)
+        entries = add_articles(root, args.files, given, args.id, args.max_article_bytes)
+        return "\n".join(f"added {e['article_id']}: {root / 'raw' / e['raw_file']} ({e['size']} bytes, sha256 "
+                         f"{e['sha256']}); provenance given: {', '.join(given.values) or 'none'}" for e in entries)
+    return _edit(step)
+
+
+def _remove(args: argparse.Namespace) -> int:
+    def step() -> str:
+        root = _edited_sources(args)
+        annotations = packaged_annotations() if args.sources is None else None
+        using = referenced_articles(annotations / EXPORTS) if annotations else set()
+        if args.article_id in using:
+            raise EditError(f"{args.article_id} is annotated in {annotations / EXPORTS}: its labels would be "
+                            "orphaned; it stays")
+        raw_file = remove_article(root, args.article_id, args.max_article_bytes)
+        return f"removed {args.article_id} and {root / 'raw' / raw_file}"
+    return _edit(step)
 
 
 def _release_commands(commands: argparse._SubParsersAction) -> None:
