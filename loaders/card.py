@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from korea_deterrence.loaders.release import ConfigTable
 
 PRETTY_NAME = "Korea deterrence news corpus (2026 US National Defense Strategy)"
+DEFAULT_CONFIG = "articles"  # what load_dataset(path) loads without a config name
 
 
 def card_yaml(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, Any]:
@@ -48,14 +49,22 @@ def _config(table: ConfigTable, manifest: dict[str, Any]) -> dict[str, Any]:
     keys its local cache on the config entries and `dataset_info`, not on the rest of the card (measured
     with datasets 5.2), so this is what makes a rebuild with changed rows load fresh."""
     checksum = data_checksum(manifest, table.data_files)
-    return {"config_name": table.name, "data_files": [{"split": "train", "path": table.data_pattern}],
-            "description": f"korea-deterrence {manifest['version']}, {table.name}, data sha256 {checksum}"}
+    entry = {"config_name": table.name, "data_files": [{"split": "train", "path": table.data_pattern}],
+             "description": f"korea-deterrence {manifest['version']}, {table.name}, data sha256 {checksum}"}
+    return {**entry, "default": True} if table.name == DEFAULT_CONFIG else entry
 
 
 def _info(table: ConfigTable) -> dict[str, Any]:
     features = features_from_schema(load_schema(table.schema))
     return {"config_name": table.name, "features": features.to_yaml_list(),
             "splits": [{"name": "train", "num_bytes": table.nbytes, "num_examples": table.rows}]}
+
+
+def provenance_sentence(manifest: dict[str, Any]) -> str:
+    """What is known of the articles' provenance, counted from the release's own rows."""
+    total, known = manifest["counts"]["articles"]["train"], manifest["provenance_known"]
+    facts = ", ".join(f"{name} for {count}" for name, count in known.items())
+    return f"Of the {total} articles, provenance is known as follows: {facts}; the rest are null with the reason."
 
 
 def _size_category(rows: int) -> str:
@@ -72,7 +81,7 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
     return f"---\n{header}---\n\n" + _PROSE.format(
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
-        annotation=annotation_section(manifest))
+        annotation=annotation_section(manifest), provenance=provenance_sentence(manifest))
 
 
 def annotation_section(manifest: dict[str, Any]) -> str:
@@ -127,11 +136,15 @@ offsets.
 
 ## Loading
 
+From the directory that holds this release's folder `korea-deterrence/` (`articles` is the default
+config):
+
 ```python
 from datasets import load_dataset
-articles = load_dataset("path/to/korea-deterrence", "articles", split="train")
-# from the hub, pinned to this exact version (the git tag of the release):
-articles = load_dataset("HUB_ID", "articles", split="train", revision="v{version}")
+
+articles = load_dataset("./korea-deterrence", split="train")
+claims = load_dataset("./korea-deterrence", "claims", split="train")
+print(articles[0]["article_id"], len(claims))
 ```
 
 Offsets are Unicode code points into `text`, end-exclusive: `text[start:end]` is the span.
@@ -151,14 +164,14 @@ The tables below are generated from the JSON Schemas named in `manifest.json`.
 - Very small corpus about a single event; not a sample of any defined population, so it cannot
   show how "the media" covered the event. Several articles appear to come from aggregator or
   re-publishing sites.
-- The outlet, URL, date and author of most articles are unknown (null with the reason).
+- {provenance}
 - Annotation layers (mentions, claims, stance) are released only when present in the table above;
   block types and sentences come from rules, not from human annotation.
 
 ## Rights
 
-The article texts are third-party news. Outlets are known for one article only; no licence was
-received with any text, and the rights status is unknown. See DATASHEET.md.
+The article texts are third-party news; no licence was received with any text, and the rights
+status is unknown unless an article's `rights` fact says otherwise. See DATASHEET.md.
 
 ## Citation
 

@@ -104,6 +104,7 @@ def _build(args: argparse.Namespace) -> int:
         # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
         # have only an article or two to normalize, starts them only if it needs them)
         warm_up_workers(args.jobs)
+    _say_inputs(args)
     with _Progress() as progress:
         result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict)
     if result.violations:
@@ -117,14 +118,31 @@ def _build(args: argparse.Namespace) -> int:
     if result.unresolved:
         print(f"{len(result.unresolved)} unresolved disagreement(s) left out of gold: `kdc validate` lists them, "
               "`kdc studio adjudicate push` sends them to Label Studio, `--strict` refuses to build")
-    print(f"korea-deterrence {VERSION} written to {args.out}")
-    print(f'load it with: datasets.load_dataset("{args.out}", "articles")')
+    print(f"korea-deterrence {VERSION} written to {args.out}; load it in Python with:")
+    print(f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(args.out.resolve()))}, '
+          '"articles", split="train")')
     return OK
+
+
+def _say_inputs(args: argparse.Namespace) -> None:
+    """Which sources and annotations directories a command reads (stdout), and what it leaves out (stderr)."""
+    shipped = packaged_sources()
+    installed = " (the copy in the installed package: edits to a checkout are not seen; install with pip install -e)" \
+        if {"site-packages", "dist-packages"} & set(shipped.parts) else ""
+    sources = args.sources.resolve() if args.sources else f"{shipped} (shipped){installed}"
+    annotations = _annotations(args)
+    print(f"sources: {sources}")
+    print(f"annotations: {annotations.resolve() if annotations else 'none'}")
+    if args.sources and annotations is None:
+        print("kdc: --sources without --annotations: the annotation configs (mentions, claims, stance, raw_labels) "
+              "are left out", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
     if args.path is not None:
         return _validate_release(args)
+    if args.format == "text":
+        _say_inputs(args)
     with _Progress() as progress:
         violations, count = validate_sources(_open(args), progress, _annotations(args))
     return _report(violations, args.format, {"articles": count}, f"{count} articles valid")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from korea_deterrence.loaders.citation import ABSTRACT, AUTHOR, KEYWORDS, RIGHTS, TITLE, bibtex
 from korea_deterrence.loaders.annotated import annotation_statement
+from korea_deterrence.loaders.card import provenance_sentence
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields
 from korea_deterrence.loaders.version import RELEASE_DATE
 
@@ -121,8 +122,7 @@ def rai_fields(tables: list[ConfigTable], manifest: dict[str, Any]) -> dict[str,
         "each with its sha256 and size. How and when they were collected from the web was not recorded.",
         "rai:dataCollectionType": ["Secondary Data Analysis"],
         "rai:dataCollectionMissingData": "Outlet, URL, publication date, byline and rights are null with the reason "
-        "(`basis`) wherever unknown; nothing was guessed. Only one article names its outlet; no retrieval date "
-        "or URL was recorded for any file.",
+        "(`basis`) wherever unknown; nothing was guessed. " + provenance_sentence(manifest),
         "rai:dataCollectionRawData": "The raw files as received, with their sha256, listed in manifest.json `inputs`.",
         "rai:dataPreprocessingProtocol": [
             "Strict UTF-8 decoding, BOM removal, newline unification, removal of control and invisible "

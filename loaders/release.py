@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256, files_sha256
+from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
@@ -138,9 +139,24 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "normalizer_version": NORMALIZER_VERSION,
         "schemas": {t.name: schema_id(t.schema) for t in tables},
         "counts": {t.name: {SPLIT: t.rows} for t in tables},
+        "provenance_known": provenance_known([root / f for f in tables[0].data_files]),
         "data_sha256": _sha256s(root, tables),
         "inputs": inputs,
     }
+
+
+def provenance_known(shards: list[Path]) -> dict[str, int]:
+    """How many articles have each provenance fact known (a value, not null), read batch by batch."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    known = dict.fromkeys(FACT_FIELDS, 0)
+    for shard in shards:
+        for batch in pq.ParquetFile(shard).iter_batches(columns=["provenance"]):
+            for fact in FACT_FIELDS:
+                values = pc.struct_field(batch.column("provenance"), [fact, "value"])
+                known[fact] += len(values) - values.null_count
+    return known
 
 
 def _sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
