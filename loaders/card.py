@@ -77,7 +77,9 @@ def _size_category(rows: int) -> str:
 def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
     """The whole card: YAML header and prose (field tables, labels, loading, limitations, citation)."""
     header = yaml.safe_dump(card_yaml(manifest, tables), sort_keys=False, allow_unicode=True, width=1000)
-    counts = "\n".join(f"| `{t.name}` | {t.rows} | `{manifest['schemas'].get(t.name, '')}` |" for t in tables)
+    counts = "\n".join(f"| `{t.name}` | {t.rows} | `{manifest['schemas'].get(t.name, '')}` |" for t in tables if t.rows)
+    empty = [t.name for t in tables if not t.rows]
+    counts += f"\n\nNot in this release (no rows): {', '.join(f'`{n}`' for n in empty)}." if empty else ""
     return f"---\n{header}---\n\n" + _PROSE.format(
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),

@@ -114,7 +114,7 @@ def _build(args: argparse.Namespace) -> int:
     print(f"articles: {result.reused} reused from the previous build, "
           f"{result.tables[0].rows - result.reused} normalized")
     for table in result.tables:
-        print(f"{table.name}: {table.rows} rows")
+        print(f"{table.name}: {table.rows} rows" + ("" if table.rows else " (no config written: nothing to load)"))
     if result.unresolved:
         print(f"{len(result.unresolved)} unresolved disagreement(s) left out of gold: `kdc validate` lists them, "
               "`kdc studio adjudicate push` sends them to Label Studio, `--strict` refuses to build")

@@ -44,6 +44,14 @@ class Config:
     rows: list[dict[str, Any]]
 
 
+HUB_FILES = (".git", ".gitattributes", ".cache", ".huggingface")  # what a hub download adds to a release
+
+
+def _hub_file(path: Path, root: Path) -> bool:
+    """A file the hub or git added beside the release (huggingface_hub.snapshot_download lays them out)."""
+    return path.relative_to(root).parts[0] in HUB_FILES
+
+
 def validate_release(root: Path, foreign_keys: tuple[ForeignKey, ...] = FOREIGN_KEYS) -> list[Violation]:
     """Every violation in the release directory `root`, checksums first."""
     found = checksum_violations(root)
@@ -69,7 +77,7 @@ def checksum_violations(root: Path) -> list[Violation]:
             found.append(Violation(SUMS, number, "", "release.unreadable", f"not `sha256  path`: {line!r}"))
         else:
             listed[path] = (number, digest)
-    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} - {SUMS}
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not _hub_file(p, root)} - {SUMS}
     for path in sorted(present - set(listed)):
         found.append(Violation(path, 0, "", "release.unlisted", f"{path} is not listed in {SUMS}"))
     for path, (number, digest) in sorted(listed.items()):

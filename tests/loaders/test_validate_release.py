@@ -123,3 +123,16 @@ def test_foreign_keys_come_from_a_declarative_table() -> None:
 def test_every_release_rule_has_its_invalid_fixture() -> None:
     covered = set(CASES) | {"release.offsets", "release.foreign-key"}
     assert covered == {r for r in RULES if r.startswith("release.")}
+
+
+def test_a_release_as_the_hub_delivers_it_is_valid(copy: Path, capsys) -> None:
+    """huggingface_hub.snapshot_download(local_dir=...) adds .gitattributes and .cache/ beside the files."""
+    (copy / ".gitattributes").write_text("*.parquet filter=lfs diff=lfs merge=lfs -text\n")
+    (copy / ".cache" / "huggingface" / "download").mkdir(parents=True)
+    (copy / ".cache" / "huggingface" / "download" / "README.md.metadata").write_text("0123\n")
+    (copy / ".git").mkdir()
+    (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    assert main(["validate", str(copy)]) == 0
+    (copy / "extra.txt").write_text("not from the release\n")
+    assert main(["validate", str(copy)]) == 1
+    assert "extra.txt is not listed in SHA256SUMS" in capsys.readouterr().err
