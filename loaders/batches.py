@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import sys
-from importlib.abc import MetaPathFinder
+import signal
 from contextlib import contextmanager
 from collections import deque
 from functools import cache
@@ -84,23 +83,9 @@ def warm_up_workers(jobs: int) -> None:
     warm_up(normalize_chunk, jobs)
 
 
-def hide_pandas() -> None:
-    """Make pandas unimportable in this process, unless it is imported already. pyarrow imports pandas,
-    when installed, at its first conversion of Python values, only to recognize pandas objects, which
-    a build never gives it: about 0.3 s and 40 MB in every process. For processes that only build: the
-    `kdc build` command and its workers."""
-    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
-        sys.meta_path.insert(0, _NoPandas())
-
-
-class _NoPandas(MetaPathFinder):
-    """An import hook that refuses pandas (a None in sys.modules is not enough: pyarrow's compiled
-    import takes it for the module)."""
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "pandas":
-            raise ImportError("pandas is hidden in this process (see korea_deterrence.loaders.batches.hide_pandas)")
-        return None
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the build and removes what it wrote."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def normalize_chunk(chunk: Chunk) -> Batch:
@@ -151,7 +136,7 @@ def article_batches(sources: Sources, jobs: int, previous: PreviousArticles | No
             if isinstance(item, Chunk):
                 yield dataclasses.replace(item, reused=None, inputs="")  # what workers need only
 
-    for batch in ordered_map(normalize_chunk, shippable(), jobs, hide_pandas):
+    for batch in ordered_map(normalize_chunk, shippable(), jobs, _worker_setup):
         while isinstance(sent[0], ReusedShard):
             yield sent.popleft()
         chunk = sent.popleft()

@@ -1,37 +1,42 @@
-"""`kdc`: the entry point. It imports nothing heavy itself, so that the console script can set up its
-process before the commands (`korea_deterrence.loaders.commands`) import pyarrow and NumPy."""
+"""`kdc`: the entry point. `main` runs one command in this process (as the tests do); `console` is the
+console script, which also turns Ctrl-C and SIGTERM into one line and the usual exit codes."""
 
 from __future__ import annotations
 
-import gc
-import os
+import signal
 import sys
+from types import FrameType
 from typing import Sequence
+
+INTERRUPTED, TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind as for Ctrl-C, so that nothing half-written is left behind."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one `kdc` command in this process (as the tests do); its exit code."""
+    """Run one `kdc` command in this process; its exit code."""
     from korea_deterrence.loaders.commands import run
 
     return run(argv)
 
 
 def console() -> int:
-    """The `kdc` console script: `main` in a process set up for one command.
+    """The `kdc` console script: `main`, where an interruption ends with one line, not a traceback."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("\nkdc: interrupted; nothing was left half-written", file=sys.stderr)
+        return INTERRUPTED
+    except Terminated:
+        print("kdc: terminated; nothing was left half-written", file=sys.stderr)
+        return TERMINATED
 
-    - NumPy's OpenBLAS starts a thread per core that spins for a while even though nothing here calls
-      BLAS; on two cores that takes CPU from the build and its workers (which inherit the setting).
-    - The modules imported are kept for the whole process. Collecting garbage while importing them
-      finds none, and freezing them keeps every later collection, including the one at exit, from
-      walking them again: about 60 ms less per command (benchmarks/README.md, "Incremental rebuild").
-    """
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    gc.disable()
-    from korea_deterrence.loaders import commands  # noqa: F401  (imported here, with the collector off)
 
-    gc.freeze()
-    gc.enable()
-    return main()
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

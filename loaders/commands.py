@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -19,7 +18,7 @@ from korea_deterrence.annotations.stage import EXPORTS
 from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_article
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
 from korea_deterrence.corpus.records import FACT_FIELDS
-from korea_deterrence.loaders.batches import hide_pandas, warm_up_workers
+from korea_deterrence.loaders.batches import warm_up_workers
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.reuse import reusable
 from korea_deterrence.loaders.validate_sources import validate_sources
@@ -99,14 +98,14 @@ def _open(args: argparse.Namespace) -> Sources:
 
 
 def _build(args: argparse.Namespace) -> int:
-    hide_pandas()
     if args.no_reuse or not reusable(args.out):
         # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
         # have only an article or two to normalize, starts them only if it needs them)
         warm_up_workers(args.jobs)
     _say_inputs(args)
-    with _Progress() as progress:
-        result = build(_open(args), args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict)
+    sources = _open(args)
+    with _Progress(sources.count) as progress:
+        result = build(sources, args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
@@ -143,8 +142,9 @@ def _validate(args: argparse.Namespace) -> int:
         return _validate_release(args)
     if args.format == "text":
         _say_inputs(args)
-    with _Progress() as progress:
-        violations, count = validate_sources(_open(args), progress, _annotations(args))
+    sources = _open(args)
+    with _Progress(sources.count) as progress:
+        violations, count = validate_sources(sources, progress, _annotations(args))
     return _report(violations, args.format, {"articles": count}, f"{count} articles valid")
 
 
@@ -274,21 +274,19 @@ def _as_dict(v: Violation) -> dict[str, object]:
 
 
 class _Progress:
-    """Prints `N articles` to stderr at most once a second, and only after the first two seconds."""
+    """A progress bar on stderr (count, total, rate, time left) from tqdm: only on a terminal, and only for
+    runs longer than two seconds."""
 
-    def __init__(self) -> None:
-        self.started = self.last = time.monotonic()
-        self.shown = False
+    def __init__(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit=" articles", delay=2, disable=None, file=sys.stderr, leave=False)
 
     def __call__(self, count: int) -> None:
-        now = time.monotonic()
-        if now - self.started > 2 and now - self.last >= 1:
-            self.last, self.shown = now, True
-            print(f"\r{count} articles", end="", file=sys.stderr, flush=True)
+        self.bar.update(count - self.bar.n)
 
     def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.shown:  # end the progress line
-            print(file=sys.stderr)
+        self.bar.close()
