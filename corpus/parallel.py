@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver, get_context
@@ -28,14 +29,34 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
         yield from map(fn, chain(head, items))
         return
     items = chain(head, items)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(fn), initializer=initializer) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(fn), initializer=initializer)
+    try:
         pending: deque[Future[R]] = deque()
         for item in items:
-            pending.append(pool.submit(fn, item))
+            pending.append(_submit(pool, fn, item))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:  # an error, Ctrl-C or SIGTERM: stop the workers now, drop the work queued
+        workers = list((pool._processes or {}).values())  # (the executor offers no public way to stop them)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:  # gone before this process exits and removes what they would still read
+            worker.join(timeout=5)
+        raise
+    pool.shutdown()
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[[T], R], item: T) -> Future[R]:
+    """`pool.submit`, with Ctrl-C and SIGTERM held until it returns: a submit may start a worker, and one
+    caught half-started could not be stopped (its error would print after this process has ended)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        return pool.submit(fn, item)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def warm_up(fn: Callable[..., object], jobs: int) -> None:

@@ -19,6 +19,7 @@ from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
 from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.batches import warm_up_workers
+from korea_deterrence.loaders.cli import check_stop
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.reuse import reusable
 from korea_deterrence.loaders.validate_sources import validate_sources
@@ -283,6 +284,7 @@ class _Progress:
         self.bar = tqdm(total=total, unit=" articles", delay=2, disable=None, file=sys.stderr, leave=False)
 
     def __call__(self, count: int) -> None:
+        check_stop()
         self.bar.update(count - self.bar.n)
 
     def __enter__(self) -> _Progress:

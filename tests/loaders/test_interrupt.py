@@ -28,11 +28,11 @@ def test_an_interrupted_build_leaves_nothing(big: Path, tmp_path: Path, sig: int
     out = tmp_path / "release"
     script = "import sys; from korea_deterrence.loaders.cli import console; sys.argv[0] = \"kdc\"; sys.exit(console())"
     proc = subprocess.Popen([sys.executable, "-c", script, "build", "--sources", str(big), "--out", str(out),
-                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().startswith("sources: ")
     time.sleep(0.5)  # well inside the build
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err
-    assert err.strip().splitlines()[-1] == f"kdc: {word}; nothing was left half-written" and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == f"kdc: {word}; nothing was left half-written" and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []  # neither the release nor its .incomplete
