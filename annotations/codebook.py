@@ -47,7 +47,7 @@ def load_codebook() -> Codebook:
 @cache
 def load_registry() -> tuple[Actor, ...]:
     """The shipped actor registry (annotations/actors.jsonl), sorted by actor_id."""
-    lines = resources.files(_PACKAGE).joinpath("actors.jsonl").read_text("utf-8").splitlines()
+    lines = registry_text().splitlines()
     actors = [json.loads(line) for line in lines if line.strip()]
     return tuple(Actor(**{**a, "aliases": tuple(a["aliases"])}) for a in actors)
 
@@ -61,15 +61,24 @@ class Annotator:
     description: str
 
 
-def registry_violations() -> list[Violation]:
-    """Schema and cross-record violations of the shipped registry (ids unique and sorted, aliases unique)."""
+def registry_text() -> str:
+    """The shipped actor registry's text (annotations/actors.jsonl)."""
+    return resources.files(_PACKAGE).joinpath("actors.jsonl").read_text("utf-8")
+
+
+def registry_violations(text: str | None = None) -> list[Violation]:
+    """Schema and cross-record violations of the registry (ids unique and sorted, aliases unique)."""
     label = "annotations/actors.jsonl"
-    text = resources.files(_PACKAGE).joinpath("actors.jsonl").read_text("utf-8")
+    text = registry_text() if text is None else text
     validator = RecordValidator("actor", "registry")
     found: list[Violation] = []
     previous, owner = "", {}
     for number, line in enumerate(text.splitlines(), start=1):
-        record = json.loads(line)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            found.append(Violation(label, number, "", "registry.invalid-value", f"not a JSON object: {err.msg}"))
+            continue
         found += validator.violations(record, label, number)
         actor_id = record.get("actor_id", "")
         if actor_id <= previous:

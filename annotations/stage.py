@@ -9,7 +9,7 @@ from typing import Mapping
 
 from korea_deterrence.annotations.adjudicate import Gold, adjudicate, read_decisions
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
-from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry
+from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry, registry_violations
 from korea_deterrence.annotations.exports import open_exports
 from korea_deterrence.annotations.importer import ArticleText, ImportResult, import_current, parse_export
 from korea_deterrence.annotations.items import Item, group_items
@@ -57,6 +57,7 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     label = annotations_label(root)
     result = AnnotationSet()
     result.annotators, result.violations = read_annotators(root, label)
+    result.violations += registry_violations()
     exports = open_exports(root / EXPORTS, f"{label}/{EXPORTS}", set(result.annotators))
     result.violations += exports.violations
     codebook, actors = load_codebook(), load_registry()

@@ -12,7 +12,7 @@ from label_studio_sdk.label_interface import LabelInterface
 import ls_results as r
 from korea_deterrence.annotations.agreement import krippendorff_alpha_nominal, span_f1
 from korea_deterrence.annotations.anchor import Anchor
-from korea_deterrence.annotations.codebook import load_codebook, load_registry, registry_violations
+from korea_deterrence.annotations.codebook import load_codebook, load_registry, registry_text, registry_violations
 from korea_deterrence.annotations.labelconfig import claim_stance_name, doc_stance_name, label_config
 from korea_deterrence.annotations.tasks import tasks
 
@@ -45,6 +45,33 @@ def test_label_config_parses_and_matches_the_codebook() -> None:
 
 def test_shipped_registry_has_no_violations() -> None:
     assert registry_violations() == []
+
+
+def _registry(*edits: dict) -> str:
+    first, second = (json.loads(line) for line in registry_text().splitlines()[:2])
+    return "".join(json.dumps({**record, **edit}) + "\n" for record, edit in zip((first, second), edits))
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    (lambda: _registry({}, {"actor_id": "aaa"}), [(2, "/actor_id", "registry.order")]),
+    (lambda: _registry({}, {"aliases": ["Biden administration"]}), [(2, "/aliases", "registry.alias")]),
+    (lambda: _registry({}, {"type": "planet"}), [(2, "/type", "registry.invalid-value")]),
+    (lambda: _registry({}, {"colour": "red"}), [(2, "", "registry.unknown-field")]),
+    (lambda: "\n".join(registry_text().splitlines()[:1]) + "\n{\n", [(2, "", "registry.invalid-value")]),
+])
+def test_each_registry_rule(text, found) -> None:
+    assert [(v.line, v.pointer, v.rule) for v in registry_violations(text())] == found
+
+
+def test_validate_and_build_check_the_registry(monkeypatch: pytest.MonkeyPatch, tmp_path, capsys) -> None:
+    """The registry rules run where the registry is used (0.1.0 ran them only in a unit test)."""
+    from korea_deterrence.annotations import codebook
+    from korea_deterrence.loaders.cli import main
+
+    monkeypatch.setattr(codebook, "registry_text", lambda: _registry({}, {"actor_id": "aaa"}))
+    assert main(["validate"]) == 1
+    assert main(["build", "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.count("[registry.order]") == 2 and not (tmp_path / "out").exists()
 
 
 def test_alpha_matches_krippendorffs_published_example() -> None:
