@@ -37,14 +37,11 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
 
 
 def key_columns(config: str, columns: list[str]) -> list[str]:
-    """`article_id` for articles, `<singular>_id` when present, else every `*_id` column."""
+    """`article_id` for articles, `<singular>_id` when present, else every `*_id` column, else every column."""
     singular = config[:-1] if config.endswith("s") else config
     if f"{singular}_id" in columns:
         return [f"{singular}_id"]
-    ids = [c for c in columns if c.endswith("_id")]
-    if not ids:
-        raise ValueError(f"config {config!r} has no id column to key a diff on")
-    return ids
+    return [c for c in columns if c.endswith("_id")] or columns
 
 
 def diff_rows(config: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> ConfigDiff:

@@ -47,6 +47,14 @@ def walk(fields: tuple[FieldDoc, ...], prefix: str = "") -> Iterator[tuple[str, 
         yield from walk(doc.sub, path + ".")
 
 
+def label_rows(configs: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    """The `labels` config: (config, field, id, name) of every ClassLabel field of the (config, schema) pairs."""
+    for config, schema in configs:
+        for path, doc in walk(schema_fields(schema)):
+            for number, name in enumerate(doc.labels):
+                yield {"config": config, "field": path, "id": number, "name": name}
+
+
 def _resolve(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The node a `$ref` points to, its root schema, and the first description met on the way."""
     description = node.get("description", "")

@@ -16,6 +16,7 @@ from korea_deterrence.loaders.annotated import annotation_inputs, write_annotati
 from korea_deterrence.loaders.card import render_card
 from korea_deterrence.loaders.citation import citation_cff
 from korea_deterrence.loaders.croissant import croissant
+from korea_deterrence.loaders.fields import label_rows
 from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
 from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
@@ -75,6 +76,8 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
+        named = [(t.name, t.schema) for t in result.tables if t.rows]
+        result.tables.append(_write_config(tmp, "labels", "labels", label_rows(named)))
         result.unresolved = outcome.annotations.unresolved if outcome.annotations else []
         result.violations += result.unresolved if strict else []
         if result.violations:
