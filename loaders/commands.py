@@ -230,6 +230,8 @@ def _release_commands(commands: argparse._SubParsersAction) -> None:
     push.add_argument("--revision", required=True, help="tag to create: 'v' + the release version")
     push.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
     push.add_argument("--token", default=None, help="hub token (default: environment HF_TOKEN)")
+    push.add_argument("--previous", type=Path, default=None,
+                      help="the release published before (e.g. its hub download): refused if rows changed but not the version")
     push.set_defaults(handler=_publish)
 
 
@@ -244,10 +246,12 @@ def _validate_release(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from korea_deterrence.loaders.diff import diff_releases, render_json, render_text  # (imports datasets)
+    from korea_deterrence.loaders.diff import UNVERSIONED, diff_releases, render_json, render_text
 
     result = diff_releases(args.old, args.new)
     print(render_json(result) if args.format == "json" else render_text(result))
+    if result.unversioned and args.format == "json":
+        print(f"kdc diff: warning: {UNVERSIONED.format(version=result.new_version)}", file=sys.stderr)
     return OK
 
 
@@ -255,6 +259,11 @@ def _publish(args: argparse.Namespace) -> int:
     from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan  # (huggingface_hub)
 
     violations, problems = refusals(args.path, args.revision)
+    if args.previous is not None:
+        from korea_deterrence.loaders.diff import UNVERSIONED, diff_releases
+
+        changed = diff_releases(args.previous, args.path)
+        problems += [UNVERSIONED.format(version=changed.new_version)] if changed.unversioned else []
     if violations or problems:
         if violations:
             print(render(violations), file=sys.stderr)

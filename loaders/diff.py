@@ -27,6 +27,15 @@ class ReleaseDiff:
     new_version: str
     configs: list[ConfigDiff]
 
+    @property
+    def unversioned(self) -> bool:
+        """Rows changed, yet both releases carry the same version: two different datasets under one name."""
+        return self.old_version == self.new_version and any(c.added or c.removed or c.changed for c in self.configs)
+
+
+UNVERSIONED = ("rows changed but both releases say version {version}: give the new one its own version "
+               "(loaders/version.py; PATCH, MINOR or MAJOR as CHANGELOG.md defines them) before publishing it")
+
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     """Compare the configs of two release directories row by row."""
@@ -59,6 +68,7 @@ def diff_rows(config: str, old: list[dict[str, Any]], new: list[dict[str, Any]])
 def render_text(diff: ReleaseDiff) -> str:
     """The human-readable diff: one summary line per config, then `+`, `-` and `~` lines."""
     lines = [f"korea-deterrence {diff.old_version} -> {diff.new_version}"]
+    lines += [f"warning: {UNVERSIONED.format(version=diff.new_version)}"] if diff.unversioned else []
     for c in diff.configs:
         lines.append(f"{c.config}: {len(c.added)} added, {len(c.removed)} removed, {len(c.changed)} changed")
         lines += [f"  + {i}" for i in c.added] + [f"  - {i}" for i in c.removed]
@@ -76,8 +86,8 @@ def _keyed(rows: list[dict[str, Any]], key: list[str]) -> dict[str, dict[str, An
 
 
 def _tables(root: Path) -> dict[str, list[dict[str, Any]]]:
-    files = sorted((root / "data").glob("*/train-*.parquet"))
-    return {f.parent.name: pq.read_table(f).to_pylist() for f in files}
+    configs = sorted({f.parent.name for f in (root / "data").glob("*/train-*.parquet")})
+    return {name: pq.read_table(root / "data" / name).to_pylist() for name in configs}  # every shard
 
 
 def _version(root: Path) -> str:

@@ -53,3 +53,22 @@ def test_annotation_configs_are_keyed_on_their_own_id_column() -> None:
     new = [{"mention_id": "m1", "text": "Seoul "}, {"mention_id": "m3", "text": "US"}]
     diff = diff_rows("mentions", old, new)
     assert (diff.added, diff.removed, diff.changed) == (["m3"], ["m2"], [{"id": "m1", "fields": ["text"]}])
+
+
+def test_changed_rows_under_an_unchanged_version_are_flagged(release: Path, tmp_path: Path, capsys) -> None:
+    new = _changed_copy(release, tmp_path)
+    assert main(["diff", str(release), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: rows changed but both releases say version 0.1.0" in out
+    assert main(["diff", str(release), str(release)]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_publish_refuses_changed_rows_under_the_previous_version(release: Path, tmp_path: Path, capsys) -> None:
+    new = _changed_copy(release, tmp_path)
+    assert main(["publish", str(release), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
+                 "--previous", str(release)]) == 0
+    capsys.readouterr()
+    assert main(["publish", str(new), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
+                 "--previous", str(release)]) == 1
+    assert "rows changed but both releases say version 0.1.0" in capsys.readouterr().err
