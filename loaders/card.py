@@ -29,6 +29,8 @@ def card_yaml(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, 
         "license": "other",
         "license_name": "mixed-unknown",
         "license_details": "Code MIT. Article texts are third-party news whose rights status is unknown; see DATASHEET.md.",
+        "license_link": "DATASHEET.md",
+        "annotations_creators": annotations_creators(manifest),
         "task_categories": ["text-classification", "token-classification"],
         "size_categories": [_size_category(max((t.rows for t in present), default=0))],
         "configs": [_config(t, manifest) for t in present],
@@ -58,6 +60,14 @@ def _info(table: ConfigTable) -> dict[str, Any]:
     features = features_from_schema(load_schema(table.schema))
     return {"config_name": table.name, "features": features.to_yaml_list(),
             "splits": [{"name": "train", "num_bytes": table.nbytes, "num_examples": table.rows}]}
+
+
+def annotations_creators(manifest: dict[str, Any]) -> list[str]:
+    """HF's `annotations_creators` from who made the labels: models and rules are machine-generated."""
+    kinds = {a["kind"] for a in manifest.get("annotation", {}).get("annotators", {}).values()}
+    found = {"machine-generated"}  # block types and edit kinds come from rules in code, in every release
+    found |= {"other"} if "human" in kinds else set()  # people of unrecorded expertise
+    return sorted(found)
 
 
 def provenance_sentence(manifest: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
 from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.batches import warm_up_workers
+from korea_deterrence.loaders.citation import project_urls
 from korea_deterrence.loaders.cli import check_stop
 from korea_deterrence.loaders.release import build
 from korea_deterrence.loaders.reuse import reusable
@@ -115,6 +116,9 @@ def _build(args: argparse.Namespace) -> int:
           f"{result.tables[0].rows - result.reused} normalized")
     for table in result.tables:
         print(f"{table.name}: {table.rows} rows" + ("" if table.rows else " (no config written: nothing to load)"))
+    if not {"Repository", "Dataset"} & set(project_urls()):
+        print("citation: no public URL is set ([project.urls] Repository and Dataset in pyproject.toml), so "
+              "CITATION.cff and the card carry none")
     if result.unresolved:
         print(f"{len(result.unresolved)} unresolved disagreement(s) left out of gold: `kdc validate` lists them, "
               "`kdc studio adjudicate push` sends them to Label Studio, `--strict` refuses to build")

@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterator
 from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256, files_sha256
 from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
-from korea_deterrence.loaders.card import render_card
-from korea_deterrence.loaders.citation import citation_cff
+from korea_deterrence.loaders.card import data_checksum, render_card
+from korea_deterrence.loaders.citation import citation_cff, zenodo_json
 from korea_deterrence.loaders.croissant import croissant
 from korea_deterrence.loaders.fields import label_rows
 from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
@@ -124,7 +124,8 @@ def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], ann
     _write_text(root / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     _write_text(root / "README.md", render_card(manifest, tables))
     _write_text(root / "croissant.json", json.dumps(croissant(manifest, tables), indent=2, ensure_ascii=False) + "\n")
-    _write_text(root / "CITATION.cff", citation_cff(manifest["version"]))
+    _write_text(root / "CITATION.cff", citation_cff(manifest["version"], checksum=data_checksum(manifest)))
+    _write_text(root / ".zenodo.json", zenodo_json(manifest["version"]))
     _write_text(root / "DATASHEET.md", datasheet())
     _write_text(root / "SHA256SUMS", sha256sums(root, manifest["data_sha256"]))
 

@@ -6,3 +6,4 @@ Croissant metadata and the card instead of the build time, so builds stay byte-i
 
 VERSION = "0.1.0"
 RELEASE_DATE = "2026-11-22"
+DOI: str | None = None  # this version's DOI once Zenodo has minted one (never invented); None until then

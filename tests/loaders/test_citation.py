@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft7Validator
 
+from korea_deterrence.loaders.card import data_checksum
 from korea_deterrence.loaders.citation import bibtex, citation_cff
 from korea_deterrence.loaders.version import RELEASE_DATE, VERSION
 
@@ -19,13 +20,37 @@ CFF_SCHEMA = Path(__file__).parent / "fixtures" / "cff-1.2.0.schema.json"
 
 
 def test_top_level_citation_equals_the_generated_one(release: Path) -> None:
-    generated = citation_cff()
+    manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+    generated = citation_cff(checksum=data_checksum(manifest))
     assert (release / "CITATION.cff").read_text("utf-8") == generated
+    assert f"sha256:{data_checksum(manifest)}" in generated
     assert (ROOT / "CITATION.cff").read_text("utf-8") == generated, "copy the release's CITATION.cff to the top level"
 
 
+def test_zenodo_metadata_is_shipped_and_claims_no_open_licence(release: Path) -> None:
+    built = (release / ".zenodo.json").read_text("utf-8")
+    assert (ROOT / ".zenodo.json").read_text("utf-8") == built, "copy the release's .zenodo.json to the top level"
+    meta = json.loads(built)
+    assert (meta["upload_type"], meta["version"], meta["access_right"]) == ("dataset", VERSION, "closed")
+    assert "license" not in meta
+
+
+def test_cffconvert_turns_the_citation_into_bibtex(release: Path, tmp_path: Path) -> None:
+    """cffconvert 2.0.0 (the only release), in its own virtual environment, validates CITATION.cff and writes
+    BibTeX with its author, title and date. It always writes the key `YourReferenceHere` and drops the
+    version, whatever the file says: the card's BibTeX (tested above) is the one with a real key and version."""
+    venv = tmp_path / "cffconvert"
+    _run([sys.executable, "-m", "venv", str(venv)])
+    _run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "cffconvert==2.0.0"])
+    _run([str(venv / "bin" / "cffconvert"), "--validate", "-i", str(release / "CITATION.cff")])
+    out = _run([str(venv / "bin" / "cffconvert"), "-f", "bibtex", "-i", str(release / "CITATION.cff")])
+    year, month, _ = RELEASE_DATE.split("-")
+    assert out.startswith("@misc{YourReferenceHere,") and "author = {korea-deterrence project}" in out
+    assert "title = {Korea deterrence news corpus" in out and f"year = {{{year}}}" in out
+
+
 def test_citation_is_valid_cff_1_2_0_of_a_dataset() -> None:
-    cff = yaml.safe_load(citation_cff())
+    cff = yaml.safe_load(citation_cff(checksum="0" * 64))
     errors = sorted(e.message for e in Draft7Validator(json.loads(CFF_SCHEMA.read_text("utf-8"))).iter_errors(cff))
     assert errors == []
     assert (cff["cff-version"], cff["type"], cff["version"]) == ("1.2.0", "dataset", VERSION)
@@ -67,7 +92,7 @@ def test_wheel_installed_kdc_build_writes_datasheet_and_citation(tmp_path: Path)
     where = _run([str(venv / "bin" / "python"), "-c", "import korea_deterrence.loaders as l; print(l.__file__)"])
     assert str(site) in where
     assert (out / "DATASHEET.md").read_text("utf-8") == (ROOT / "DATASHEET.md").read_text("utf-8")
-    assert (out / "CITATION.cff").read_text("utf-8") == citation_cff()
+    assert (out / "CITATION.cff").read_text("utf-8") == (ROOT / "CITATION.cff").read_text("utf-8")
 
 
 def _run(cmd: list[str], cwd: Path | None = None) -> str:

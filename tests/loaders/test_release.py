@@ -54,7 +54,7 @@ def test_manifest_and_checksums(release: Path) -> None:
     assert sources["sha256"] == hashlib.sha256((packaged_sources() / "sources.jsonl").read_bytes()).hexdigest()
     assert "5 raw files" in sources["note"]
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
-    metadata = {"README.md", "manifest.json", "croissant.json", "CITATION.cff", "DATASHEET.md"}
+    metadata = {"README.md", "manifest.json", "croissant.json", "CITATION.cff", "DATASHEET.md", ".zenodo.json"}
     assert ARTICLES in manifest["data_sha256"]
     assert set(sums) == metadata | set(manifest["data_sha256"])
 
