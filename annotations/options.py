@@ -12,6 +12,7 @@ from typing import Any, Callable
 from korea_deterrence.annotations.registry import ANNOTATORS, registered_annotators
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.annotations.studio import Server, StudioError
+from korea_deterrence.corpus.sources import InstalledCopy, editable_dir
 
 TOKEN_ENV = "LABEL_STUDIO_API_KEY"
 URL_ENV = "LABEL_STUDIO_URL"
@@ -44,7 +45,7 @@ def guarded(step: Callable[[], int]) -> int:
     """Run a studio step; a StudioError is one line on stderr and exit code 1."""
     try:
         return step()
-    except StudioError as err:
+    except (StudioError, InstalledCopy) as err:
         print(f"kdc studio: {err}", file=sys.stderr)
         return 1
 
@@ -59,12 +60,7 @@ def server(args: argparse.Namespace) -> Server:
 
 def annotations_dir(args: argparse.Namespace) -> Path:
     """--annotations, or this checkout's annotations/ (never the installed package's directory)."""
-    if args.annotations is not None:
-        return args.annotations
-    shipped = packaged_annotations()
-    if {"site-packages", "dist-packages"} & set(shipped.parts):
-        raise StudioError(f"the package is installed, not a checkout ({shipped}): pass --annotations DIR")
-    return shipped
+    return editable_dir(args.annotations, packaged_annotations(), "--annotations")
 
 
 def pseudonyms(args: argparse.Namespace, root: Path) -> dict[int, str]:

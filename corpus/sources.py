@@ -70,6 +70,24 @@ class Sources:
         return self.scan.entries if self.scan else 0
 
 
+def installed_copy(path: Path) -> bool:
+    """Whether `path` lies in an installed package (site-packages), not in a checkout one may edit."""
+    return bool({"site-packages", "dist-packages"} & set(path.parts))
+
+
+class InstalledCopy(Exception):
+    """A command would write into an installed package's data: it needs a directory given instead."""
+
+
+def editable_dir(given: Path | None, shipped: Path, option: str) -> Path:
+    """`given`, or the shipped directory when it lies in a checkout (never in an installed package)."""
+    if given is not None:
+        return given
+    if installed_copy(shipped):
+        raise InstalledCopy(f"the package is installed, not a checkout ({shipped}): pass {option} DIR")
+    return shipped
+
+
 def packaged_sources() -> Path:
     """The corpus shipped with this package."""
     return Path(str(resources.files("korea_deterrence.corpus")))

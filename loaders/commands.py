@@ -17,6 +17,7 @@ from korea_deterrence.annotations.referenced import referenced_articles
 from korea_deterrence.annotations.stage import EXPORTS
 from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_article
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
+from korea_deterrence.corpus.sources import InstalledCopy, editable_dir, installed_copy
 from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.batches import warm_up_workers
 from korea_deterrence.loaders.citation import project_urls
@@ -132,7 +133,7 @@ def _say_inputs(args: argparse.Namespace) -> None:
     """Which sources and annotations directories a command reads (stdout), and what it leaves out (stderr)."""
     shipped = packaged_sources()
     installed = " (the copy in the installed package: edits to a checkout are not seen; install with pip install -e)" \
-        if {"site-packages", "dist-packages"} & set(shipped.parts) else ""
+        if installed_copy(shipped) else ""
     sources = args.sources.resolve() if args.sources else f"{shipped} (shipped){installed}"
     annotations = _annotations(args)
     print(f"sources: {sources}")
@@ -178,21 +179,11 @@ def _edit_commands(commands: argparse._SubParsersAction) -> None:
         cmd.set_defaults(handler=handler)
 
 
-def _edited_sources(args: argparse.Namespace) -> Path:
-    """--sources, or the shipped corpus of a checkout (never an installed package's copy)."""
-    if args.sources is not None:
-        return args.sources
-    shipped = packaged_sources()
-    if {"site-packages", "dist-packages"} & set(shipped.parts):
-        raise EditError(f"the package is installed, not a checkout ({shipped}): pass --sources DIR")
-    return shipped
-
-
 def _edit(step: Callable[[], str]) -> int:
     try:
         print(step())
-    except EditError as err:
-        if err.violations:
+    except (EditError, InstalledCopy) as err:
+        if getattr(err, "violations", None):
             print(render(err.violations), file=sys.stderr)
         print(f"kdc: {err}", file=sys.stderr)
         return INVALID
@@ -202,7 +193,7 @@ def _edit(step: Callable[[], str]) -> int:
 def _add(args: argparse.Namespace) -> int:
     def step() -> str:
         given = Given({n: getattr(args, n) for n in FACT_FIELDS if getattr(args, n) is not None}, args.basis)
-        root = _edited_sources(args)
+        root = editable_dir(args.sources, packaged_sources(), "--sources")
         entries = add_articles(root, args.files, given, args.id, args.max_article_bytes)
         return "\n".join(f"added {e['article_id']}: {root / 'raw' / e['raw_file']} ({e['size']} bytes, sha256 "
                          f"{e['sha256']}); provenance given: {', '.join(given.values) or 'none'}" for e in entries)
@@ -211,7 +202,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     def step() -> str:
-        root = _edited_sources(args)
+        root = editable_dir(args.sources, packaged_sources(), "--sources")
         annotations = packaged_annotations() if args.sources is None else None
         using = referenced_articles(annotations / EXPORTS) if annotations else set()
         if args.article_id in using:

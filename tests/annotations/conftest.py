@@ -260,7 +260,15 @@ class AdminSession:
         return next(c.value for c in self._cookies if c.name == "csrftoken")
 
     def login(self, email: str, password: str) -> None:
-        page = f"{self.url}/user/login/"
+        self._account_form("/user/login/", email, password)
+
+    def signup(self, invite_path: str, email: str, password: str) -> None:
+        """Sign up through the organization's invite link (the sign-up form), which also logs in."""
+        self._account_form(invite_path, email, password)
+
+    def _account_form(self, path: str, email: str, password: str) -> None:
+        """Fill and post the login or sign-up form of `path`; a session cookie means it worked."""
+        page = f"{self.url}{path}"
         self._opener.open(page, timeout=30).read()
         form = {"email": email, "password": password, "csrfmiddlewaretoken": self._csrf()}
         request = urllib.request.Request(
@@ -268,7 +276,7 @@ class AdminSession:
         )
         self._opener.open(request, timeout=30).read()
         if not any(c.name == "sessionid" for c in self._cookies):
-            raise RuntimeError(f"could not log in to Label Studio as {email}")
+            raise RuntimeError(f"could not log in or sign up to Label Studio as {email} at {path}")
 
     def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -283,19 +291,6 @@ class AdminSession:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as err:  # the body holds no secret; the headers are not shown
             raise RuntimeError(f"{method} {path}: HTTP {err.code}: {err.read()[:500]!r}") from None
-
-
-    def signup(self, invite_path: str, email: str, password: str) -> None:
-        """Sign up through the organization's invite link (the sign-up form), which also logs in."""
-        page = f"{self.url}{invite_path}"
-        self._opener.open(page, timeout=30).read()
-        form = {"email": email, "password": password, "csrfmiddlewaretoken": self._csrf()}
-        request = urllib.request.Request(
-            page, data=urllib.parse.urlencode(form).encode(), headers={"Referer": page}
-        )
-        self._opener.open(request, timeout=30).read()
-        if not any(c.name == "sessionid" for c in self._cookies):
-            raise RuntimeError(f"could not sign up to Label Studio as {email}")
 
 
 def create_annotators(url: str, session: AdminSession) -> tuple[Annotator, Annotator]:
