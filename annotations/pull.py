@@ -30,14 +30,16 @@ class Changes:
     added: int
     updated: int
     deleted: int
+    tasks_deleted: int = 0
 
     def __str__(self) -> str:
         since = f"since {self.previous}" if self.previous else "(first pull of this project)"
-        return f"{self.added} annotation(s) added, {self.updated} updated, {self.deleted} deleted {since}"
+        tasks = f", {self.tasks_deleted} task(s) deleted" if self.tasks_deleted else ""
+        return f"{self.added} annotation(s) added, {self.updated} updated, {self.deleted} deleted{tasks} {since}"
 
     @property
     def any(self) -> bool:
-        return self.previous is None or bool(self.added or self.updated or self.deleted)
+        return self.previous is None or bool(self.added or self.updated or self.deleted or self.tasks_deleted)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _changes(previous: tuple[dict[str, Any], list[Any]] | None, clean: list[dict
                           "Studio); restore them, or pass --allow-deleted-tasks to drop their annotations")
     old, new = _versions(old_tasks), _versions(clean)
     return Changes(entry["file"], len(new.keys() - old.keys()), sum(old[k] != new[k] for k in new.keys() & old.keys()),
-                   len(old.keys() - new.keys()))
+                   len(old.keys() - new.keys()), len(gone))
 
 
 def _versions(tasks: list[dict[str, Any]]) -> dict[tuple[Any, Any], str]:

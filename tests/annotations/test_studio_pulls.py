@@ -142,3 +142,28 @@ def test_pull_refuses_users_without_a_registered_pseudonym(label_studio, pushed,
     assert f"Label Studio users without a pseudonym: {label_studio.admin_id} (at /0/" in err
     assert f"{two.id} (at /" in err
     assert one.email not in err and two.email not in err
+
+
+def test_a_deleted_task_is_refused_unless_allowed(label_studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    use_server(monkeypatch, label_studio)
+    title = "kdc pulls deleted task"
+    assert main(["studio", "push", "--project", title, "--sources", str(r.VALID_SOURCES)]) == 0
+    root = tmp_path / "annotations"
+    register(root, MANAGER)
+    pull = ["studio", "pull", "--project", title, "--annotations", str(root),
+            "--annotator", f"{label_studio.admin_id}={MANAGER}"]
+    assert main(pull) == 0
+    ls = label_studio_sdk.LabelStudio(base_url=label_studio.url, api_key=label_studio.api_key)
+    project = next(p for p in ls.projects.list() if p.title == title)
+    gone = next(iter(ls.tasks.list(project=project.id)))
+    ls.tasks.delete(id=gone.id)
+    before = {p: p.read_bytes() for p in files_under(root)}
+    capsys.readouterr()
+    assert main(pull) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kdc studio: ") and f"task(s) [{gone.id}]" in err and "--allow-deleted-tasks" in err
+    assert {p: p.read_bytes() for p in files_under(root)} == before
+    assert main([*pull, "--allow-deleted-tasks"]) == 0
+    assert "1 task(s) deleted since" in capsys.readouterr().out
+    assert main(pull) == 0  # the pull that accepted the deletion is the new baseline
