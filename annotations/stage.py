@@ -57,7 +57,7 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     label = annotations_label(root)
     result = AnnotationSet()
     result.annotators, result.violations = read_annotators(root, label)
-    result.violations += registry_violations()
+    result.violations += registry_violations() + _foreign_package_data(root, label)
     exports = open_exports(root / EXPORTS, f"{label}/{EXPORTS}", set(result.annotators))
     result.violations += exports.violations
     codebook, actors = load_codebook(), load_registry()
@@ -81,6 +81,20 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     result.violations += [v for v in found if v.rule not in UNRESOLVED]
     result.agreement = agreement_table(result.items, result.coders, codebook.stance_targets)
     return result
+
+
+PACKAGE_DATA = ("codebook.json", "actors.jsonl")  # part of the package: the schemas carry the codebook's labels
+
+
+def _foreign_package_data(root: Path, label: str) -> list[Violation]:
+    """A codebook or registry in an annotations directory that is not the package's: kdc would not use it."""
+    shipped = packaged_annotations()
+    return [Violation(f"{label}/{name}", 0, "", "annotators.package-data",
+                      f"{name} differs from the package's ({shipped / name}), which kdc uses: the codebook's labels "
+                      "are in the schemas and the registry ships with the package; edit the package's copy in a "
+                      "checkout, or remove this one")
+            for name in PACKAGE_DATA
+            if (root / name).is_file() and (root / name).read_bytes() != (shipped / name).read_bytes()]
 
 
 def _with_claimers(gold: list[Gold], label: str) -> tuple[list[Gold], list[Violation]]:

@@ -13,7 +13,7 @@ from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.corpus import file_sha256
 from korea_deterrence.annotations.importer import ArticleText
 from korea_deterrence.annotations.referenced import referenced_articles
-from korea_deterrence.annotations.stage import EXPORTS, AnnotationSet, load_annotations
+from korea_deterrence.annotations.stage import EXPORTS, AnnotationSet, load_annotations, packaged_annotations
 from korea_deterrence.annotations.tables import actor_rows, gold_rows, raw_rows
 from korea_deterrence.schema import Violation
 
@@ -54,10 +54,12 @@ def write_annotation_configs(root: Path | None, articles_parquet: list[Path],
 
 def annotation_inputs(root: Path | None, annotations: AnnotationSet | None) -> dict[str, Any]:
     """The manifest's `annotation` section: input checksums, counts, annotators, agreement."""
-    names = ["codebook.json", "actors.jsonl", "annotators.jsonl", "adjudication.jsonl", "GUIDELINES.md"]
-    paths = [root / n for n in names] + sorted((root / EXPORTS).glob("*.json*")) if root else []
-    inputs = [{"path": f"annotations/{p.relative_to(root).as_posix()}", "sha256": file_sha256(p)}
-              for p in paths if p.is_file()]
+    shipped = packaged_annotations()  # the codebook, registry and guidelines used are always the package's
+    paths = [shipped / n for n in ("codebook.json", "actors.jsonl", "GUIDELINES.md")]
+    paths += [root / n for n in ("annotators.jsonl", "adjudication.jsonl")] + sorted((root / EXPORTS).glob("*.json*")) \
+        if root else []
+    inputs = [{"path": f"annotations/{p.name if p.parent == shipped else p.relative_to(root).as_posix()}",
+               "sha256": file_sha256(p)} for p in paths if p.is_file()]
     return {"inputs": inputs, "codebook_version": load_codebook().version,
             **(annotation_summary(annotations) if annotations else {})}
 

@@ -65,6 +65,8 @@ RULES: dict[str, str] = {
                                "(reported by validate; the build leaves it out)",
     "adjudication.claimer": "a gold claim's claimer span is not a gold mention (reported by validate; the build "
                             "leaves the claim out)",
+    "annotators.package-data": "an annotations directory holds a codebook.json or actors.jsonl that differs from the "
+                               "package's, which is the one kdc uses",
     "annotators.invalid-value": "an annotators.jsonl line is not JSON or has a value the schema does not allow",
     "annotators.missing-field": "an annotator record lacks a required field",
     "annotators.unknown-field": "an annotator record has a field the schema does not define",

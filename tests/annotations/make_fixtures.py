@@ -34,7 +34,8 @@ class Spec:
     decisions: list[Any] = field(default_factory=list)
     manifest_edit: Callable[[dict[str, Any]], None] | None = None
     extra_manifest: list[Any] = field(default_factory=list)
-    extra_files: dict[str, bytes] = field(default_factory=dict)
+    extra_files: dict[str, bytes] = field(default_factory=dict)  # more files in exports/
+    root_files: dict[str, bytes] = field(default_factory=dict)  # more files in the annotations root
 
     @property
     def results(self) -> list[r.Result]:
@@ -59,6 +60,8 @@ def write(spec: Spec, root: Path) -> None:
     (root / "exports" / "MANIFEST.jsonl").write_text(r.jsonl([entry, *spec.extra_manifest]), "utf-8")
     for name, extra in spec.extra_files.items():
         (root / "exports" / name).write_bytes(extra)
+    for name, extra in spec.root_files.items():
+        (root / name).write_bytes(extra)
     (root / "annotators.jsonl").write_text(r.jsonl(spec.annotators), "utf-8")
     if spec.decisions:
         (root / "adjudication.jsonl").write_text(r.jsonl(spec.decisions), "utf-8")
@@ -151,6 +154,7 @@ SPECS: dict[str, Callable[[], Spec]] = {
     "export.missing": changed(lambda s: s.extra_manifest.append(r.manifest_entry("round-2.json", b"[]", USERS))),
     "export.unlisted": changed(lambda s: s.extra_files.update({"round-2.json": b"[]\n"})),
     "export.unlisted--csv": changed(lambda s: s.extra_files.update({"round-2.csv": b"id,text\n"})),
+    "annotators.package-data": changed(lambda s: s.root_files.update({"actors.jsonl": b'{"actor_id": "nobody"}\n'})),
     "export.manifest.invalid-value": changed(lambda s: setattr(s, "manifest_edit",
                                                                lambda e: e.update(pulled_at="2026-02-02"))),
     "export.manifest.missing-field": changed(lambda s: setattr(s, "manifest_edit",

@@ -52,6 +52,7 @@ EXPECTED: dict[str, tuple[list[tuple[str, int, str, str]], str]] = {
     "export.missing": ([(MANIFEST, 2, "/file", "export.missing")], "'round-2.json' does not exist"),
     "export.unlisted": ([("exports/round-2.json", 0, "", "export.unlisted")], "not listed"),
     "export.unlisted--csv": ([("exports/round-2.csv", 0, "", "export.unlisted")], "round-2.csv is not listed"),
+    "annotators.package-data": ([("actors.jsonl", 0, "", "annotators.package-data")], "differs from the package's"),
     "export.manifest.invalid-value": ([(MANIFEST, 1, "/pulled_at", "export.manifest.invalid-value")], "2026-02-02"),
     "export.manifest.missing-field": ([(MANIFEST, 1, "", "export.manifest.missing-field")], "guideline_version"),
     "export.manifest.unknown-field": ([(MANIFEST, 1, "", "export.manifest.unknown-field")], "pulled_by"),
