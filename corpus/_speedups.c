@@ -1,11 +1,10 @@
 /* Optional compiled kernels of the corpus stage: the same results as the pure-Python code they
- * stand in for (corpus/normalize.py `scan`, corpus/sentences.py `split_lines`, corpus/blocks.py
- * `classify`), several times faster.
+ * stand in for (corpus/normalize.py `scan`, corpus/sentences.py `split_lines`), several times faster.
  *
  * The Python code is the reference: tests/corpus/test_speedups.py checks, on generated texts, that
  * both give equal results, and the package falls back to it when this module was not compiled.
- * Character sets, word lists and lengths come from the Python modules (`sentence_rules` and
- * `block_rules` take them once), so the C code holds only the loops.
+ * Character sets, word lists and lengths come from the Python modules (`sentence_rules` takes them
+ * once), so the C code holds only the loops.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -556,131 +555,11 @@ static PyObject *split_lines(PyObject *self, PyObject *args)
     return out;
 }
 
-/* ---- block typing ------------------------------------------------------------------------------- */
-
-typedef struct {
-    Owned own;  /* kinds (a tuple: title, subtitle, heading, paragraph, list_item, dateline) and dateline
-                 * (a callable: the parsed dateline of a line, or a false value) */
-    CharSet bullets, headline_terminals, open_quotes, close_quotes;
-    Py_ssize_t headline_max;
-} BlockRules;
-
-#define KINDS(r) ((r)->own.owned[0])
-#define DATELINE_OF(r) ((r)->own.owned[1])
-
-enum { TITLE, SUBTITLE, HEADING, PARAGRAPH, LIST_ITEM, DATELINE };
-
-static const char *BLOCK_RULES = "korea_deterrence.corpus._speedups.BlockRules";
-
-/* block_rules(bullets, headline_terminals, open_quotes, close_quotes, headline_max, kinds, dateline) -> capsule */
-static PyObject *block_rules(PyObject *self, PyObject *args)
-{
-    PyObject *bullets, *terminals, *open_quotes, *close_quotes;
-    BlockRules *r = PyMem_Calloc(1, sizeof(BlockRules));
-    if (r == NULL)
-        return PyErr_NoMemory();
-    if (!PyArg_ParseTuple(args, "UUUUnO!O", &bullets, &terminals, &open_quotes, &close_quotes, &r->headline_max,
-                          &PyTuple_Type, &KINDS(r), &DATELINE_OF(r))
-        || char_set(&r->bullets, bullets) < 0 || char_set(&r->headline_terminals, terminals) < 0
-        || char_set(&r->open_quotes, open_quotes) < 0 || char_set(&r->close_quotes, close_quotes) < 0) {
-        PyMem_Free(r);
-        return NULL;
-    }
-    if (PyTuple_GET_SIZE(KINDS(r)) != 6 || !PyCallable_Check(DATELINE_OF(r))) {
-        PyMem_Free(r);
-        PyErr_SetString(PyExc_ValueError, "kinds must be 6 strings and dateline a callable");
-        return NULL;
-    }
-    return rules_capsule(&r->own, BLOCK_RULES);
-}
-
-/* blocks.py `_BULLET.match`: `(?:[-•*▪–]|\d{1,2}[.)])\s` at the start of text[start:end]. */
-static int is_bullet(const BlockRules *r, const Text *t, Py_ssize_t start, Py_ssize_t end)
-{
-    Py_ssize_t i = start;
-    if (i < end && in_set(&r->bullets, AT(t, i))) {
-        i++;
-    } else {
-        while (i < end && i - start < 3 && Py_UNICODE_ISDECIMAL(AT(t, i)))
-            i++;
-        if (i == start || i - start > 2 || i == end || (AT(t, i) != '.' && AT(t, i) != ')'))
-            return 0;
-        i++;
-    }
-    return i < end && Py_UNICODE_ISSPACE(AT(t, i));
-}
-
-/* blocks.py `_kind` of the line text[start:end]; -1 on error. */
-static int block_kind(const BlockRules *r, const Text *t, Py_ssize_t start, Py_ssize_t end, Py_ssize_t prose,
-                      int last_kind, int last_colon)
-{
-    Py_ssize_t len = end - start;
-    if (!prose) {
-        PyObject *line = PyUnicode_Substring(t->text, start, end);
-        PyObject *found = line ? PyObject_CallOneArg(DATELINE_OF(r), line) : NULL;
-        Py_XDECREF(line);
-        if (found == NULL)
-            return -1;
-        int truth = PyObject_IsTrue(found);
-        Py_DECREF(found);
-        if (truth)
-            return truth < 0 ? -1 : DATELINE;
-    }
-    if (is_bullet(r, t, start, end))
-        return LIST_ITEM;
-    int after_title = prose == 1 && last_kind == TITLE;
-    if (len <= r->headline_max && !(len && in_set(&r->headline_terminals, AT(t, end - 1)))) {
-        if (!prose)
-            return TITLE;
-        if (after_title)
-            return SUBTITLE;
-        return last_colon || last_kind == LIST_ITEM ? LIST_ITEM : HEADING;
-    }
-    if (after_title && len && len <= 2 * r->headline_max && in_set(&r->open_quotes, AT(t, start))
-        && in_set(&r->close_quotes, AT(t, end - 1)))
-        return SUBTITLE;
-    return PARAGRAPH;
-}
-
-/* classify(rules, text, record) -> [record(kind, start, end), ...], one per line of `text`. */
-static PyObject *classify(PyObject *self, PyObject *args)
-{
-    PyObject *capsule, *text;
-    PyTypeObject *record;
-    if (!PyArg_ParseTuple(args, "OUO!", &capsule, &text, &PyType_Type, &record))
-        return NULL;
-    BlockRules *r = PyCapsule_GetPointer(capsule, BLOCK_RULES);
-    if (r == NULL || !record_type_ok(record))
-        return NULL;
-    Text t = {NULL, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), text};
-    PyObject *out = PyList_New(0);
-    if (out == NULL)
-        return NULL;
-    Py_ssize_t prose = 0, start = 0;
-    int last_kind = -1, last_colon = 0;
-    for (;;) {
-        Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, t.n, 1);
-        end = end < 0 ? t.n : end;  /* (-2, an error, cannot happen: the range is valid) */
-        int kind = block_kind(r, &t, start, end, prose, last_kind, last_colon);
-        if (kind < 0 || append_span(out, record, PyTuple_GET_ITEM(KINDS(r), kind), start, end, NULL) < 0) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        if (kind != DATELINE)
-            prose++, last_kind = kind, last_colon = end > start && AT(&t, end - 1) == ':';
-        if (end == t.n)
-            return out;
-        start = end + 1;
-    }
-}
-
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(text, suspect_map, wide_map, nfc_safe_map) -> flags (see corpus/normalize.py)"},
     {"has_equal_lines", has_equal_lines, METH_O, "whether two lines of a text are equal (see corpus/blocks.py)"},
     {"sentence_rules", sentence_rules, METH_VARARGS, "the rules split_lines applies (see corpus/sentences.py)"},
     {"split_lines", split_lines, METH_VARARGS, "split_lines(rules, text, lines, record) (see corpus/sentences.py)"},
-    {"block_rules", block_rules, METH_VARARGS, "the rules classify applies (see corpus/blocks.py)"},
-    {"classify", classify, METH_VARARGS, "classify(rules, text, record) (see corpus/blocks.py)"},
     {NULL, NULL, 0, NULL},
 };
 

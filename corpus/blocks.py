@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import combinations
-from typing import Iterator, get_args
+from typing import Iterator
 
 from korea_deterrence.corpus.records import Block, BlockKind, Dateline
 from korea_deterrence.corpus.speedups import speedups
@@ -25,6 +26,7 @@ _TERMINALS = tuple(".!?:;,…\"”’)]")  # a line ending with one of them is n
 _OPEN_QUOTES, _CLOSE_QUOTES = "“\"", "”\""
 _MIN_REPEAT_CHARS = 200  # a repeated run shorter than this is kept (it may be a legitimate refrain)
 HEADLINE_MAX = 150
+_SYMBOL_GLUE = " \u200d\ufe0e\ufe0f"  # space, zero-width joiner and variation selectors inside emoji
 
 
 def lines(text: str) -> list[tuple[int, int]]:
@@ -99,24 +101,7 @@ def _iso_date(date: str) -> str | None:
 
 
 def classify(text: str) -> list[Block]:
-    """Type every line of normalized `text` as a block: by the compiled kernel when it is built
-    (corpus/_speedups.c), else by `classify_py`, the reference it is tested against."""
-    native = speedups()
-    return classify_py(text) if native is None else native.classify(_rules(), text, Block)
-
-
-@cache
-def _rules() -> object:
-    """The rules of this module, handed once to the compiled kernel."""
-    native = speedups()
-    assert native is not None
-    kinds = get_args(BlockKind)
-    assert kinds == ("title", "subtitle", "heading", "paragraph", "list_item", "dateline")  # the kernel's order
-    return native.block_rules(_BULLETS, "".join(_TERMINALS), _OPEN_QUOTES, _CLOSE_QUOTES, HEADLINE_MAX, kinds, parse_dateline)
-
-
-def classify_py(text: str) -> list[Block]:
-    """`classify` in Python."""
+    """Type every line of normalized `text` as a block."""
     blocks: list[Block] = []
     prose, last_kind, last_line = 0, "", ""  # how many blocks so far are not datelines; the last one's kind, text
     start = 0
@@ -152,7 +137,22 @@ def _kind(line: str, prose: int, last_kind: str, last_line: str) -> BlockKind:
 
 
 def _is_headline(line: str) -> bool:
-    return len(line) <= HEADLINE_MAX and not line.endswith(_TERMINALS)
+    """Short, and not ending like a sentence: trailing emoji and other symbols are looked past, so that
+    a sentence followed by 😀 stays prose."""
+    return len(line) <= HEADLINE_MAX and not _without_trailing_symbols(line).endswith(_TERMINALS)
+
+
+def is_symbol(char: str) -> bool:
+    """A symbol (emoji, flag, ©), or what joins and styles emoji (zero-width joiner, variation selector), or a space."""
+    return unicodedata.category(char)[0] == "S" or char in _SYMBOL_GLUE
+
+
+def _without_trailing_symbols(line: str) -> str:
+    """`line` without the symbols it ends with."""
+    end = len(line)
+    while end and is_symbol(line[end - 1]):
+        end -= 1
+    return line[:end]
 
 
 def _is_quoted(line: str) -> bool:

@@ -13,7 +13,7 @@ from korea_deterrence.corpus.sources import Sources, read_raw
 from korea_deterrence.corpus.textmap import EditedText
 from korea_deterrence.schema import Violation
 
-NORMALIZER_VERSION = "1.0.0"
+NORMALIZER_VERSION = "1.1.0"  # 1.1.0: a line ending in an emoji after its full stop is prose; symbol-only sentences join the one before
 
 
 def normalize(article_id: str, raw: str, provenance: Provenance) -> Article:

@@ -13,6 +13,7 @@ import re
 from functools import cache
 from typing import Any, Iterable, Iterator, TypeVar
 
+from korea_deterrence.corpus.blocks import is_symbol
 from korea_deterrence.corpus.speedups import speedups
 
 #: Abbreviations (lower case, without the final period) that never end a sentence:
@@ -89,10 +90,25 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     if start and not text[start - 1].isspace():  # a range inside a word: segment a copy (see _candidate_pattern)
         return [(start + a, start + b) for a, b in split_sentences(text[start:end])]
     lines = ((line_start, line_end, 0) for line_start, line_end in _lines(text, start, end))
-    return [(a, b) for a, b, _ in _split(text, lines, start, end)]
+    return attach_symbols(text, [(a, b) for a, b, _ in _split(text, lines, start, end)])
 
 
 Record = TypeVar("Record", bound=tuple[Any, ...])
+
+
+def attach_symbols(text: str, found: list[Record]) -> list[Record]:
+    """The sentences, where one made only of symbols (an emoji or a flag after a full stop) is joined to
+    the sentence before it on the same line, as a person reads it. Sentences are (start, end, ...) tuples."""
+    kept: list[Record] = []
+    for sentence in found:
+        previous = kept[-1] if kept else None
+        if previous is not None and "\n" not in text[previous[1]:sentence[0]] and all(
+                map(is_symbol, text[sentence[0]:sentence[1]])):
+            merged = (previous[0], sentence[1], *previous[2:])
+            kept[-1] = previous._make(merged) if hasattr(previous, "_make") else merged  # type: ignore[assignment]
+        else:
+            kept.append(sentence)
+    return kept
 
 
 def split_lines(text: str, lines: Iterable[tuple[int, int, Any]], record: type[Record] = tuple) -> list[Record]:
@@ -106,9 +122,8 @@ def split_lines(text: str, lines: Iterable[tuple[int, int, Any]], record: type[R
     the reference it is tested against.
     """
     native = speedups()
-    if native is None:
-        return split_lines_py(text, lines, record)
-    return native.split_lines(_rules(), text, list(lines), record)
+    found = split_lines_py(text, lines, record) if native is None else native.split_lines(_rules(), text, list(lines), record)
+    return attach_symbols(text, found)
 
 
 def split_lines_py(text: str, lines: Iterable[tuple[int, int, Any]], record: type[Record] = tuple) -> list[Record]:

@@ -124,3 +124,17 @@ def test_invariants(text: str, data: st.DataObject) -> None:
         previous_end = b
     assert text[previous_end:end].isspace() or previous_end == end
     assert split_sentences(text[start:end]) == [(a - start, b - start) for a, b in spans]
+
+
+def test_an_emoji_after_a_sentence_stays_with_it_and_the_line_stays_prose() -> None:
+    """A line of prose ending in an emoji or a flag is a paragraph, and the emoji is not a sentence."""
+    from korea_deterrence.corpus.ingest import normalize
+    from test_normalize_properties import PROVENANCE
+
+    article = normalize("x", "Seoul to lead\n\nThe Pentagon said South Korea would lead. 😀\nIt did. 🇰🇷\n", PROVENANCE)
+    text = article.text
+    assert [(b.kind, text[b.start:b.end]) for b in article.blocks] == [
+        ("title", "Seoul to lead"), ("paragraph", "The Pentagon said South Korea would lead. 😀"),
+        ("paragraph", "It did. 🇰🇷")]
+    assert [text[s.start:s.end] for s in article.sentences] == [
+        "Seoul to lead", "The Pentagon said South Korea would lead. 😀", "It did. 🇰🇷"]
