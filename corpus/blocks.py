@@ -6,7 +6,8 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
-from itertools import combinations
+from bisect import bisect_right
+from heapq import heapify, heappop, heappush
 from typing import Iterator
 
 from korea_deterrence.corpus.records import Block, BlockKind, Dateline
@@ -54,34 +55,60 @@ def _widget_changes(text: str) -> Iterator[Change]:
 
 
 def _repeat_changes(text: str) -> Iterator[Change]:
-    """The longest run of lines immediately followed by an identical copy; the copy is removed."""
+    """The longest run of lines immediately followed by an identical copy of at least _MIN_REPEAT_CHARS
+    (the first such run of that length); the copy is removed."""
     native = speedups()
-    if native is not None and not native.has_equal_lines(text):  # (what _repeat_sizes checks first, faster)
+    if native is not None and not native.has_equal_lines(text):  # (a quick no: most texts repeat no line)
         return
     content = text.split("\n")
-    sizes = _repeat_sizes(content)
-    if not sizes:
-        return
+    ids = _line_ids(content)
     spans = lines(text)
-    for size in sizes:
-        for i in range(len(content) - 2 * size + 1):
-            if content[i:i + size] == content[i + size:i + 2 * size]:
-                copy_start, copy_end = spans[i + size][0], spans[i + 2 * size - 1][1]
-                if copy_end - copy_start >= _MIN_REPEAT_CHARS:
-                    yield copy_start - 1, copy_end, "", "duplicate_blocks"
-                    return
+    for size in _repeat_sizes(ids):
+        for i in _squares(ids, size):
+            copy_start, copy_end = spans[i + size][0], spans[i + 2 * size - 1][1]
+            if copy_end - copy_start >= _MIN_REPEAT_CHARS:
+                yield copy_start - 1, copy_end, "", "duplicate_blocks"
+                return
 
 
-def _repeat_sizes(content: list[str]) -> list[int]:
-    """The sizes a run of lines followed by a copy of itself can have, largest first: the distances
-    between two equal lines, up to half the lines."""
-    if len(set(content)) == len(content):
-        return []
-    where: dict[str, list[int]] = {}
-    for i, line in enumerate(content):
+def _line_ids(content: list[str]) -> list[int]:
+    """Each line as a small integer, equal lines equal."""
+    seen: dict[str, int] = {}
+    return [seen.setdefault(line, len(seen)) for line in content]
+
+
+def _repeat_sizes(ids: list[int]) -> Iterator[int]:
+    """The sizes a run of lines followed by a copy of itself can have (distances between two equal lines,
+    up to half the lines), largest first, each once; made lazily, as the search stops at the first hit."""
+    half = len(ids) // 2
+    where: dict[int, list[int]] = {}
+    for i, line in enumerate(ids):
         where.setdefault(line, []).append(i)
-    distances = {b - a for found in where.values() for a, b in combinations(found, 2)}
-    return sorted((d for d in distances if d <= len(content) // 2), reverse=True)
+    heap: list[tuple[int, int, int, int]] = []  # (-distance, line, index of a in where[line], index of b)
+    for line, found in where.items():
+        for ai, a in enumerate(found):
+            bi = bisect_right(found, a + half) - 1
+            if bi > ai:
+                heap.append((a - found[bi], line, ai, bi))
+    heapify(heap)
+    last = 0
+    while heap:
+        negative, line, ai, bi = heappop(heap)
+        if -negative != last:
+            last = -negative
+            yield last
+        if bi - 1 > ai:
+            found = where[line]
+            heappush(heap, (found[ai] - found[bi - 1], line, ai, bi - 1))
+
+
+def _squares(ids: list[int], size: int) -> Iterator[int]:
+    """Every i, ascending, where ids[i:i + size] == ids[i + size:i + 2 * size]: one pass over the lines."""
+    run = 0
+    for j in range(len(ids) - size):
+        run = run + 1 if ids[j] == ids[j + size] else 0
+        if run >= size:
+            yield j - size + 1
 
 
 def parse_dateline(line: str) -> Dateline | None:

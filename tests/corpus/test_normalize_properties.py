@@ -101,3 +101,16 @@ def test_widget_search_is_skipped_only_when_it_would_find_nothing(tail: str, hea
     text = head + "\n" + tail
     found = blocks._WIDGET.search(text)
     assert list(blocks._widget_changes(text)) == ([(found.start(), len(text), "", "boilerplate")] if found else [])
+
+
+def test_a_long_repeated_run_is_found_in_one_pass() -> None:
+    """The repeat search no longer lists every pair of equal lines (here 2 x 10^8 of them): 20,000 equal
+    lines (about 1.6 MB) give the copy of the longest run at once."""
+    from korea_deterrence.corpus.blocks import _repeat_changes
+
+    line = "North Korea fired a missile today, officials said, in a statement of some length."
+    text = "\n".join([line] * 20_000)
+    [(start, end, replacement, kind)] = list(_repeat_changes(text))
+    kept, removed = text[:start].count("\n") + 1, text[start + 1:end].count("\n") + 1
+    assert (kept, removed) == (10_000, 10_000)  # the second half is the copy
+    assert (replacement, kind) == ("", "duplicate_blocks")
