@@ -114,3 +114,27 @@ def test_a_long_repeated_run_is_found_in_one_pass() -> None:
     kept, removed = text[:start].count("\n") + 1, text[start + 1:end].count("\n") + 1
     assert (kept, removed) == (10_000, 10_000)  # the second half is the copy
     assert (replacement, kind) == ("", "duplicate_blocks")
+
+
+def _brute_force_repeat(text: str) -> tuple[int, int] | None:
+    """The test's oracle: every size from the largest, every start: the first copy of 200+ characters."""
+    content, spans = text.split("\n"), [0]
+    for line in content:
+        spans.append(spans[-1] + len(line) + 1)
+    for size in range(len(content) // 2, 0, -1):
+        for i in range(len(content) - 2 * size + 1):
+            if content[i:i + size] == content[i + size:i + 2 * size]:
+                start, end = spans[i + size], spans[i + 2 * size] - 1
+                if end - start >= 200:
+                    return start - 1, end
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a" * 90, "b" * 150, "c" * 10, "d" * 210]), max_size=14))
+def test_the_repeat_found_is_the_longest_first_copy(lines: list[str]) -> None:
+    from korea_deterrence.corpus.blocks import _repeat_changes
+
+    text = "\n".join(lines)
+    found = [(start, end) for start, end, _, _ in _repeat_changes(text)]
+    assert found == ([] if (oracle := _brute_force_repeat(text)) is None else [oracle])
