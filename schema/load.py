@@ -39,7 +39,8 @@ def _with_label_sets(node: Any) -> Any:
         return node
     filled = {k: _with_label_sets(v) for k, v in node.items()}
     if CODEBOOK_KEYWORD in filled:
-        filled["enum"] = codebook_label_sets()[filled[CODEBOOK_KEYWORD]]
+        nullable = "null" in (filled.get("type") or [])
+        filled["enum"] = codebook_label_sets()[filled[CODEBOOK_KEYWORD]] + ([None] if nullable else [])
     return filled
 
 

@@ -23,7 +23,7 @@ def test_duckdb_reads_label_names_that_match_datasets(release: Path) -> None:
 def test_every_class_label_field_is_listed(release: Path) -> None:
     data = release / "data"
     listed = set(duckdb.sql(f"select config, field from '{data}/labels/*.parquet'").fetchall())
-    for config in ("articles", "claims", "stance", "mentions"):
+    for config in ("articles", "claims", "stance", "mentions", "raw_labels"):
         features = datasets.load_dataset(str(release), config, split="train").features
         assert {(config, path) for path in _class_labels(features)} <= listed, config
 
@@ -35,3 +35,16 @@ def _class_labels(features, prefix: str = ""):
             yield prefix + name
         elif isinstance(inner, dict):
             yield from _class_labels(inner, f"{prefix}{name}.")
+
+
+def test_raw_labels_use_the_gold_configs_label_encoding(release: Path) -> None:
+    """A per-annotator claim type is the same id as a gold one: one join table serves both."""
+    data = release / "data"
+    same = duckdb.sql(
+        f"select count(*) from '{data}/raw_labels/*.parquet' r join '{data}/claims/*.parquet' c "
+        "on r.article_id = c.article_id and r.start = c.start and r.\"end\" = c.\"end\" "
+        f"where r.layer = (select id from '{data}/labels/*.parquet' where config = 'raw_labels' and field = 'layer' "
+        "and name = 'claim') and r.claim_type = c.claim_type").fetchall()[0][0]
+    assert same > 0
+    kinds = duckdb.sql(f"select distinct field from '{data}/labels/*.parquet' where config = 'raw_labels'").fetchall()
+    assert {("claim_type",), ("checkworthiness",), ("mention_type",)} <= set(kinds)
