@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from korea_deterrence.loaders.citation import ABSTRACT, AUTHOR, KEYWORDS, RIGHTS, TITLE, bibtex
 from korea_deterrence.loaders.annotated import annotation_statement
 from korea_deterrence.loaders.card import provenance_sentence
-from korea_deterrence.loaders.fields import FieldDoc, schema_fields
+from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
 from korea_deterrence.loaders.version import RELEASE_DATE
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def croissant(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, 
         "citeAs": bibtex(manifest["version"]),
         "isLiveDataset": False,
         "distribution": [node for t in present for node in _distribution(t, manifest)],
-        "recordSet": [_record_set(t) for t in present],
+        "recordSet": [_record_set(t) for t in present] + [e for t in present for e in _enumerations(t)],
         **rai_fields(present, manifest),
     }
 
@@ -85,6 +85,25 @@ def _record_set(table: ConfigTable) -> dict[str, Any]:
             "description": f"Rows of the `{table.name}` config ({table.rows} in this release).", "field": fields}
 
 
+def _enum_id(table: ConfigTable, path: str) -> str:
+    return f"{table.name}.{path}.labels"
+
+
+def _enumerations(table: ConfigTable) -> list[dict[str, Any]]:
+    """One inline record set per ClassLabel field: its ids and names (what the `labels` config holds)."""
+    found = []
+    for path, doc in walk(schema_fields(table.schema)):
+        if not doc.labels:
+            continue
+        rs = _enum_id(table, path)
+        found.append({"@type": "cr:RecordSet", "@id": rs, "name": rs, "key": {"@id": f"{rs}/id"},
+                      "description": f"The labels of `{table.name}.{path}`, by the id stored in the field.",
+                      "field": [{"@type": "cr:Field", "@id": f"{rs}/id", "name": "id", "dataType": "sc:Integer"},
+                                {"@type": "cr:Field", "@id": f"{rs}/name", "name": "name", "dataType": "sc:Text"}],
+                      "data": [{f"{rs}/id": i, f"{rs}/name": name} for i, name in enumerate(doc.labels)]})
+    return found
+
+
 def _field(doc: FieldDoc, table: ConfigTable, parent: str, column: str, path: str) -> dict[str, Any]:
     """A cr:Field read from Parquet `column`; a sub-field is picked from it by JSON path `path`."""
     field_id = f"{parent}/{doc.name}"
@@ -97,10 +116,17 @@ def _field(doc: FieldDoc, table: ConfigTable, parent: str, column: str, path: st
         node["dataType"] = _DATATYPES[doc.kind]
     if doc.repeated:
         node["repeated"] = True
+    if doc.labels:
+        node["references"] = {"field": {"@id": f"{_enum_id(table, _dotted(field_id))}/id"}}
     node["source"] = {_source_key(table): {"@id": _source_id(table)}, "extract": {"column": column}}
     if path:
         node["source"]["transform"] = {"jsonPath": path}
     return node
+
+
+def _dotted(field_id: str) -> str:
+    """`claims/stance/label` -> `stance.label`: a field's path inside its config."""
+    return ".".join(field_id.split("/")[1:])
 
 
 def _description(doc: FieldDoc) -> str:

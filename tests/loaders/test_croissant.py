@@ -26,7 +26,21 @@ def test_file_objects_name_every_parquet_file_with_its_sha256(release: Path) -> 
     assert sorted(files) == parquet
     assert all(file_sha256(release / path) == digest for path, digest in files.items())
     counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
-    assert [r["name"] for r in doc["recordSet"]] == [name for name, c in counts.items() if c["train"]]
+    configs = [name for name, c in counts.items() if c["train"]]
+    assert [r["name"] for r in doc["recordSet"]][:len(configs)] == configs
+    assert all(r["name"].endswith(".labels") for r in doc["recordSet"][len(configs):])
+
+
+def test_class_labels_are_croissant_enumerations(release: Path) -> None:
+    """Each ClassLabel field references an inline record set of its ids and names."""
+    dataset = mlcroissant.Dataset(jsonld=str(release / "croissant.json"))
+    labels = {r["claims.claim_type.labels/id"]: r["claims.claim_type.labels/name"]
+              for r in dataset.records("claims.claim_type.labels")}
+    assert labels == dict(enumerate(["factual", "reported_statement", "prediction", "evaluation", "policy_position"]))
+    doc = json.loads((release / "croissant.json").read_text("utf-8"))
+    claims = next(r for r in doc["recordSet"] if r["name"] == "claims")
+    field = next(f for f in claims["field"] if f["name"] == "claim_type")
+    assert field["references"] == {"field": {"@id": "claims.claim_type.labels/id"}}
 
 
 def test_rai_fields_are_filled_and_say_who_annotated(release: Path) -> None:
