@@ -44,6 +44,8 @@ def add_commands(commands: Any, open_sources: OpenSources, articles: Callable[[S
     pull_cmd.add_argument("--guideline-version", default=None, help="guideline version followed (default: current)")
     pull_cmd.add_argument("--allow-deleted-tasks", action="store_true",
                           help="accept that tasks of the previous pull were deleted (their annotations go)")
+    pull_cmd.add_argument("--any-config", action="store_true",
+                          help="pull even if the project's labeling config is not the one kdc generates")
     server_command(sub, "users", "list the server's user ids (to give each a pseudonym)", _do_users)
     _annotator_command(sub)
     add_adjudicate_commands(sub, open_sources=open_sources, articles=articles)
@@ -89,8 +91,9 @@ def _do_pull(args: argparse.Namespace) -> int:
     from korea_deterrence.annotations.pull import pull
 
     root = annotations_dir(args)
+    config = None if args.any_config else label_config(load_codebook(), load_registry())
     result = pull(server(args), args.project, root / EXPORTS, pseudonyms(args, root),
-                  args.guideline_version or load_codebook().version, args.allow_deleted_tasks)
+                  args.guideline_version or load_codebook().version, args.allow_deleted_tasks, config=config)
     print(f"{args.project}: {result.changes}")
     if result.entry is None:
         print("nothing changed: no file written")

@@ -17,7 +17,7 @@ from typing import Any
 
 from korea_deterrence.annotations.exports import MANIFEST
 from korea_deterrence.annotations.scrub import Scrubber, Unmapped, User
-from korea_deterrence.annotations.studio import Server, StudioError, export_tasks, find_project, session
+from korea_deterrence.annotations.studio import Server, StudioError, config_diff, export_tasks, find_project, session
 
 PSEUDONYM = re.compile(r"[a-z][a-z0-9-]*")  # schema/annotator.schema.json
 
@@ -60,12 +60,18 @@ def check_pseudonyms(pseudonyms: dict[int, str], registered: set[str], annotator
 
 
 def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, str], guideline_version: str,
-         allow_deleted_tasks: bool = False, now: datetime | None = None) -> Pulled:
-    """Export `title`, pseudonymize it, compare it with the previous pull, write it if anything changed."""
+         allow_deleted_tasks: bool = False, now: datetime | None = None, config: str | None = None) -> Pulled:
+    """Export `title`, pseudonymize it, compare it with the previous pull, write it if anything changed.
+    With `config`, the project's labeling config must be that one."""
     with session(server) as ls:
         project = find_project(ls, title)
         if project is None:
             raise StudioError(f"no project titled {title!r} on {server.url}")
+        diff = config_diff(project.label_config or "", config) if config is not None else []
+        if diff:
+            raise StudioError("\n".join(diff) + f"\nproject {title!r} has a labeling config other than `kdc studio "
+                              "config` (above): its labels may not import; push it again with --force, or pull "
+                              "with --any-config; nothing was written")
         tasks = export_tasks(ls, project.id)
         users = [User(u.id, u.email or "", u.username or "") for u in ls.users.list()]
         version = _version(ls)

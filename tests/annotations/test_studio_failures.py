@@ -89,8 +89,8 @@ def test_wrong_and_legacy_tokens(label_studio, tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.label_studio
-def test_push_refuses_a_changed_config_unless_forced(label_studio, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_push_and_pull_refuse_a_changed_config(label_studio, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("LABEL_STUDIO_URL", label_studio.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.api_key)
     push = ["studio", "push", "--project", PROJECT, "--sources", str(r.VALID_SOURCES)]
@@ -105,5 +105,14 @@ def test_push_refuses_a_changed_config_unless_forced(label_studio, monkeypatch: 
     err = capsys.readouterr().err
     assert '-  <Header value="$title"/><Header value="x"/>' in err and "pass --force to replace it" in err
     assert ls.projects.get(id=project.id).label_config == edited
+    root = tmp_path / "annotations"
+    register(root, "pm-failures")
+    pull = ["studio", "pull", "--project", PROJECT, "--annotations", str(root),
+            "--annotator", f"{label_studio.admin_id}=pm-failures"]
+    before = {p: p.read_bytes() for p in files_under(root)}
+    assert main(pull) == 1  # a pull refuses it too: labels made with another config may not import
+    assert "has a labeling config other than `kdc studio config`" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in files_under(root)} == before
     assert main([*push, "--force"]) == 0
     assert ls.projects.get(id=project.id).label_config != edited
+    assert main(pull) == 0
