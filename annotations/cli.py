@@ -13,7 +13,7 @@ from korea_deterrence.annotations.codebook import load_codebook, load_registry
 from korea_deterrence.annotations.labelconfig import label_config
 from korea_deterrence.annotations.options import (
     annotations_dir, annotations_dir_option, annotator_option, guarded, pseudonyms, server, server_command)
-from korea_deterrence.annotations.registry import ANNOTATORS, add_annotator
+from korea_deterrence.annotations.registry import ANNOTATORS, add_annotator, registered_annotators
 from korea_deterrence.annotations.stage import EXPORTS, load_annotations, packaged_annotations
 from korea_deterrence.annotations.studio import push, session
 from korea_deterrence.annotations.tasks import tasks
@@ -92,7 +92,7 @@ def _do_pull(args: argparse.Namespace) -> int:
 
     root = annotations_dir(args)
     config = None if args.any_config else label_config(load_codebook(), load_registry())
-    result = pull(server(args), args.project, root / EXPORTS, pseudonyms(args, root),
+    result = pull(server(args), args.project, root / EXPORTS, pseudonyms(args, root), set(registered_annotators(root)),
                   args.guideline_version or load_codebook().version, args.allow_deleted_tasks, config=config)
     print(f"{args.project}: {result.changes}")
     if result.entry is None:

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from korea_deterrence.annotations.exports import MANIFEST
+from korea_deterrence.annotations.exports import MANIFEST, open_exports
+from korea_deterrence.annotations.records import ExportEntry
 from korea_deterrence.annotations.scrub import Scrubber, Unmapped, User
 from korea_deterrence.annotations.studio import Server, StudioError, config_diff, export_tasks, find_project, session
 
@@ -59,10 +60,11 @@ def check_pseudonyms(pseudonyms: dict[int, str], registered: set[str], annotator
                               f"kdc studio annotator add {name} --kind human --description '...'")
 
 
-def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, str], guideline_version: str,
-         allow_deleted_tasks: bool = False, now: datetime | None = None, config: str | None = None) -> Pulled:
+def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, str], registered: set[str],
+         guideline_version: str, allow_deleted_tasks: bool = False, now: datetime | None = None,
+         config: str | None = None) -> Pulled:
     """Export `title`, pseudonymize it, compare it with the previous pull, write it if anything changed.
-    With `config`, the project's labeling config must be that one."""
+    `registered`: the pseudonyms of annotators.jsonl. With `config`, the project's labeling config must be that one."""
     with session(server) as ls:
         project = find_project(ls, title)
         if project is None:
@@ -75,9 +77,9 @@ def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, st
         tasks = export_tasks(ls, project.id)
         users = [User(u.id, u.email or "", u.username or "") for u in ls.users.list()]
         version = _version(ls)
-    previous = _previous(exports_dir, project.id, title)
-    mapping = {**(previous[0]["annotators"] if previous else {}), **{str(k): v for k, v in pseudonyms.items()}}
-    clean = _scrubbed(tasks, users, {int(k): v for k, v in mapping.items()})
+    previous = _previous(exports_dir, project.id, title, registered)
+    mapping = {**(dict(previous[0].annotators) if previous else {}), **pseudonyms}
+    clean = _scrubbed(tasks, users, mapping)
     changes = _changes(previous, clean, allow_deleted_tasks)
     if not changes.any:
         return Pulled(None, changes)
@@ -87,7 +89,7 @@ def pull(server: Server, title: str, exports_dir: Path, pseudonyms: dict[int, st
     entry = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pulled_at": pulled,
              "project_id": project.id, "project_title": title, "label_studio_version": version,
              "guideline_version": guideline_version,
-             "annotators": dict(sorted(mapping.items(), key=lambda kv: int(kv[0])))}
+             "annotators": {str(user): name for user, name in sorted(mapping.items())}}
     _write(exports_dir, name, data, entry)
     return Pulled(entry, changes)
 
@@ -107,31 +109,30 @@ def _scrubbed(tasks: Any, users: list[User], pseudonyms: dict[int, str]) -> list
                           "nothing was written") from None
 
 
-def _previous(exports_dir: Path, project_id: int, title: str) -> tuple[dict[str, Any], list[Any]] | None:
-    """The latest manifest entry of this project and its tasks (verified by sha256)."""
-    manifest = exports_dir / MANIFEST
-    lines = manifest.read_text("utf-8").splitlines() if manifest.is_file() else []
-    entries = [e for e in map(json.loads, filter(str.strip, lines))
-               if e.get("project_id", None) in (project_id, None) and e.get("project_title") == title]
+def _previous(exports_dir: Path, project_id: int, title: str, registered: set[str]
+              ) -> tuple[ExportEntry, list[Any]] | None:
+    """The latest listed export of this project and its tasks (verified by sha256, as the build reads it)."""
+    exports = open_exports(exports_dir, str(exports_dir), registered)
+    entries = [e for e in exports.entries if e.project_title == title and e.project_id in (project_id, None)]
     if not entries:
         return None
-    data = (exports_dir / entries[-1]["file"]).read_bytes()
-    if hashlib.sha256(data).hexdigest() != entries[-1]["sha256"]:
-        raise StudioError(f"{exports_dir / entries[-1]['file']} does not match its sha256 in {manifest}")
+    data, problem = exports.read(entries[-1])
+    if problem is not None:
+        raise StudioError(problem.render())
     return entries[-1], json.loads(data)
 
 
-def _changes(previous: tuple[dict[str, Any], list[Any]] | None, clean: list[dict[str, Any]],
+def _changes(previous: tuple[ExportEntry, list[Any]] | None, clean: list[dict[str, Any]],
              allow_deleted_tasks: bool) -> Changes:
     if previous is None:
         return Changes(None, sum(len(t.get("annotations") or []) for t in clean), 0, 0)
     entry, old_tasks = previous
     gone = sorted({t.get("id") for t in old_tasks} - {t.get("id") for t in clean})
     if gone and not allow_deleted_tasks:
-        raise StudioError(f"task(s) {gone} of {entry['file']} are no longer in the project (deleted in Label "
+        raise StudioError(f"task(s) {gone} of {entry.file} are no longer in the project (deleted in Label "
                           "Studio); restore them, or pass --allow-deleted-tasks to drop their annotations")
     old, new = _versions(old_tasks), _versions(clean)
-    return Changes(entry["file"], len(new.keys() - old.keys()), sum(old[k] != new[k] for k in new.keys() & old.keys()),
+    return Changes(entry.file, len(new.keys() - old.keys()), sum(old[k] != new[k] for k in new.keys() & old.keys()),
                    len(old.keys() - new.keys()), len(gone))
 
 
