@@ -51,38 +51,41 @@ def add_articles(root: Path, files: list[Path], given: Given, article_id: str | 
         raise EditError("--basis is required with a provenance value: say where the value comes from")
     if article_id and len(files) != 1:
         raise EditError("--id names one article: add the files one at a time")
-    lines = _lines(root)
-    ids = [json.loads(line)["article_id"] for line in lines if line.strip()]
+    keyed = _keyed_lines(root)
+    ids = [article for article, _ in keyed]
     names = [_raw_name(f, root) for f in files]
     if len(set(names)) != len(names):
         raise EditError(f"two files would be stored under the same name in {RAW}/: rename one")
     new_ids = [article_id] if article_id else list(_next_ids(ids, len(files)))
     entries = [_entry(i, name, f.read_bytes(), given, today or date.today())
                for i, name, f in zip(new_ids, names, files)]
-    merged = sorted(lines + [json.dumps(e, ensure_ascii=False) for e in entries], key=lambda l: json.loads(l)["article_id"])
+    new = [(e["article_id"], json.dumps(e, ensure_ascii=False)) for e in entries]
+    merged = [line for _, line in sorted(keyed + new)]
     _commit(root, merged, {name: f for name, f in zip(names, files)}, set(), new_ids, max_bytes)
     return entries
 
 
 def remove_article(root: Path, article_id: str, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     """Remove `article_id`'s line and its raw file; the raw file's name."""
-    lines = _lines(root)
-    found = [line for line in lines if json.loads(line)["article_id"] == article_id]
+    keyed = _keyed_lines(root)
+    found = [line for article, line in keyed if article == article_id]
     if not found:
         raise EditError(f"no article {article_id!r} in {root / MANIFEST}")
     raw_file = json.loads(found[0])["raw_file"]
-    _commit(root, [line for line in lines if line not in found], {}, {raw_file}, [], max_bytes)
+    _commit(root, [line for article, line in keyed if article != article_id], {}, {raw_file}, [], max_bytes)
     return raw_file
 
 
-def _lines(root: Path) -> list[str]:
+def _keyed_lines(root: Path) -> list[tuple[str, str]]:
+    """(article_id, line) of every manifest line, in order, once the directory is known to be valid."""
     manifest = root / MANIFEST
     if not manifest.is_file():
         raise EditError(f"{manifest} does not exist")
-    sources = open_sources(root, str(root))
-    if sources.violations:  # the directory must be valid before a change: its own problems come first
-        raise EditError(f"{root} has violations; fix them first (kdc validate --sources {root})", list(sources.violations))
-    return [line for line in manifest.read_text("utf-8").splitlines() if line.strip()]
+    # the directory must be valid before a change (its own problems come first); an empty one may grow
+    problems = [v for v in open_sources(root, str(root)).violations if v.rule != "manifest.empty"]
+    if problems:
+        raise EditError(f"{root} has violations; fix them first (kdc validate --sources {root})", problems)
+    return [(json.loads(line)["article_id"], line) for line in manifest.read_text("utf-8").splitlines()]
 
 
 def _raw_name(file: Path, root: Path) -> str:

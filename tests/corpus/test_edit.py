@@ -80,3 +80,15 @@ def test_remove_refuses_unknown_and_annotated_articles(capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "no article 'kd-999999'" in err and "kd-000000 is annotated" in err
     assert tree(shipped) == before
+
+
+def test_the_first_article_of_an_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    (root / "sources.jsonl").write_text("")
+    new = tmp_path / "first.txt"
+    new.write_bytes(RECEIVED)
+    assert main(["add", str(new), "--sources", str(root)]) == 1  # no id to follow: one must be given
+    assert "give one with --id" in capsys.readouterr().err and (root / "sources.jsonl").read_text() == ""
+    assert main(["add", str(new), "--sources", str(root), "--id", "kd-000000"]) == 0
+    assert main(["validate", "--sources", str(root)]) == 0
