@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -219,6 +220,11 @@ def _release_commands(commands: argparse._SubParsersAction) -> None:
     diff.add_argument("new", type=Path)
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(handler=_diff)
+    cut = commands.add_parser("release", help="cut a release: set the version, date the CHANGELOG notes, build, commit, tag")
+    cut.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
+    cut.add_argument("--date", type=_iso_date, default=None, help="release date, YYYY-MM-DD (default: today, UTC)")
+    cut.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to build the release (default {DEFAULT_OUT})")
+    cut.set_defaults(handler=_cut)
     push = commands.add_parser("publish", help="upload a validated release to a Hugging Face dataset repo and tag it")
     push.add_argument("path", type=Path, help="the built release directory")
     push.add_argument("--repo-id", required=True, help="dataset repo, e.g. org/korea-deterrence")
@@ -247,6 +253,28 @@ def _diff(args: argparse.Namespace) -> int:
     print(render_json(result) if args.format == "json" else render_text(result))
     if result.unversioned and args.format == "json":
         print(f"kdc diff: warning: {UNVERSIONED.format(version=result.new_version)}", file=sys.stderr)
+    return OK
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date YYYY-MM-DD") from None
+
+
+def _cut(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.cut_release import ReleaseError, cut
+
+    day = args.date or datetime.now(timezone.utc).date().isoformat()
+    try:
+        done = cut(args.version, day, args.out)
+    except ReleaseError as err:
+        print(f"kdc release: {err}", file=sys.stderr)
+        return INVALID
+    print(f"korea-deterrence {done.version} ({day}) committed as {done.commit[:12]} and tagged {done.tag}; "
+          f"release built in {done.release}")
+    print(f"next: git push --follow-tags; kdc publish {done.release} --repo-id ORG/NAME --revision {done.tag}")
     return OK
 
 
