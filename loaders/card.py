@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from korea_deterrence.loaders.release import ConfigTable
 
 PRETTY_NAME = "Korea deterrence news corpus (2026 US National Defense Strategy)"
-DEFAULT_CONFIG = "articles"  # what load_dataset(path) loads without a config name
+DEFAULT_CONFIG = "articles"
+FULL_KEY = "full_data_sha256"  # manifest.json of a text-free variant: the full release's data sha256  # what load_dataset(path) loads without a config name
 
 
 def card_yaml(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, Any]:
@@ -92,8 +93,54 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
     counts += f"\n\nNot in this release (no rows): {', '.join(f'`{n}`' for n in empty)}." if empty else ""
     return f"---\n{header}---\n\n" + _PROSE.format(
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
+        folder=release_folder(manifest), variant=variant_section(manifest, tables), holds=_holds(manifest),
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
         annotation=annotation_section(manifest), provenance=provenance_sentence(manifest))
+
+
+def release_folder(manifest: dict[str, Any]) -> str:
+    """The folder name the card's snippets use for this release."""
+    return "korea-deterrence" + (f"-{manifest['variant']}" if manifest.get("variant") else "")
+
+
+def _holds(manifest: dict[str, Any]) -> str:
+    what = "(NFC, `\\n` line endings, boilerplate and repeated blocks removed, every edit recorded)"
+    if manifest.get("variant"):
+        return f"this variant holds the offsets of their normalized form {what}, not the texts."
+    return f"this release holds them normalized {what} with block and sentence\noffsets."
+
+
+def variant_section(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
+    """For the text-free variant: what is absent, and the three commands that bring it back."""
+    if not manifest.get("variant"):
+        return ""
+    from korea_deterrence.loaders.text_free import absent_fields
+
+    absent = "\n".join(f"- `{config}`: {', '.join(fields)}"
+                        for config, fields in absent_fields([(t.name, t.schema) for t in tables if t.rows]))
+    return f"""
+## Texts not included
+
+This is the **text-free** variant: no field reproduces article text. Absent, with what replaces them:
+
+{absent}
+
+Offsets, `text_sha256`, each raw file's sha256 and size (`sources.jsonl`, and `provenance` in
+`articles`) and a sha256 per span text are kept. To get the texts back, put your own copies of the
+raw articles (any file names; each is matched by its sha256, listed with the outlet and URL where
+known in `sources.jsonl`; for example the files under `corpus/raw/` of the source repository) in a
+folder `my-copies` beside this release's folder, and run (with `kdc` installed, same version):
+
+```bash
+cd {release_folder(manifest)}
+kdc rehydrate . --raw ../my-copies --out ../korea-deterrence
+kdc validate ../korea-deterrence
+```
+
+`kdc rehydrate` verifies every copy, normalizes it as the build does, checks every `text_sha256`
+and span hash, and writes the full release, byte for byte the one this variant was derived from
+(its data sha256 are in `manifest.json`, `{FULL_KEY}`).
+"""
 
 
 def annotation_section(manifest: dict[str, Any]) -> str:
@@ -138,24 +185,22 @@ Version **{version}** (data checksum `{checksum}`).
 
 News articles reporting that the January 2026 US National Defense Strategy gives South Korea
 "primary responsibility" for deterring North Korea, with "critical but more limited" US support.
-The texts are kept exactly as received; this release holds them normalized (NFC, `\\n` line
-endings, boilerplate and repeated blocks removed, every edit recorded) with block and sentence
-offsets.
-
+The texts are kept exactly as received; {holds}
+{variant}
 | config | rows | schema |
 |---|---|---|
 {counts}
 
 ## Loading
 
-From the directory that holds this release's folder `korea-deterrence/` (`articles` is the default
+From the directory that holds this release's folder `{folder}/` (`articles` is the default
 config):
 
 ```python
 from datasets import load_dataset
 
-articles = load_dataset("./korea-deterrence", split="train")
-claims = load_dataset("./korea-deterrence", "claims", split="train")
+articles = load_dataset("./{folder}", split="train")
+claims = load_dataset("./{folder}", "claims", split="train")
 print(articles[0]["article_id"], len(claims))
 ```
 

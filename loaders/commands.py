@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="refuse to build while any disagreement is unresolved (default: leave it out of gold)")
+    build_cmd.add_argument("--text-free", action="store_true",
+                           help="write the text-free variant: no field that reproduces article text (kdc rehydrate restores it)")
     build_cmd.add_argument("--no-reuse", action="store_true",
                            help="normalize every article again instead of reusing unchanged rows of the previous build")
     build_cmd.set_defaults(handler=_build)
@@ -109,7 +111,8 @@ def _build(args: argparse.Namespace) -> int:
     _say_inputs(args)
     sources = _open(args)
     with _Progress(sources.count) as progress:
-        result = build(sources, args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict)
+        result = build(sources, args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict,
+                       args.text_free)
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
@@ -220,6 +223,13 @@ def _release_commands(commands: argparse._SubParsersAction) -> None:
     diff.add_argument("new", type=Path)
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(handler=_diff)
+    wet = commands.add_parser("rehydrate", help="the full release from a text-free one and your own copies of the articles")
+    wet.add_argument("path", type=Path, help="the text-free release directory")
+    wet.add_argument("--raw", type=Path, required=True, help="your copies of the raw articles (any names; matched by sha256)")
+    wet.add_argument("--out", type=Path, required=True, help="where to write the full release")
+    wet.add_argument("--partial", action="store_true",
+                     help="write the articles whose copies verify and leave out the others (listed), instead of refusing")
+    wet.set_defaults(handler=_rehydrate)
     cut = commands.add_parser("release", help="cut a release: set the version, date the CHANGELOG notes, build, commit, tag")
     cut.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     cut.add_argument("--date", type=_iso_date, default=None, help="release date, YYYY-MM-DD (default: today, UTC)")
@@ -230,6 +240,8 @@ def _release_commands(commands: argparse._SubParsersAction) -> None:
     push.add_argument("--repo-id", required=True, help="dataset repo, e.g. org/korea-deterrence")
     push.add_argument("--revision", required=True, help="tag to create: 'v' + the release version")
     push.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded; no network")
+    push.add_argument("--with-text", action="store_true",
+                      help="publish a release holding the article texts (refused unless every article's rights permit it)")
     push.add_argument("--token", default=None, help="hub token (default: environment HF_TOKEN)")
     push.add_argument("--previous", type=Path, default=None,
                       help="the release published before (e.g. its hub download): refused if rows changed but not the version")
@@ -253,6 +265,24 @@ def _diff(args: argparse.Namespace) -> int:
     print(render_json(result) if args.format == "json" else render_text(result))
     if result.unversioned and args.format == "json":
         print(f"kdc diff: warning: {UNVERSIONED.format(version=result.new_version)}", file=sys.stderr)
+    return OK
+
+
+def _rehydrate(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.rehydrate import rehydrate  # (imports datasets: ~1 s)
+
+    done = rehydrate(args.path, args.raw, args.out, args.partial)
+    if done.violations:
+        print(render(done.violations), file=sys.stderr)
+        print(f"kdc rehydrate: {len(done.violations)} violation(s); nothing was written", file=sys.stderr)
+        return INVALID
+    for item in done.missing:
+        print(f"left out (no verified copy): {item.describe()}", file=sys.stderr)
+    articles = done.tables[0].rows
+    print(f"rehydrated {articles} article(s) into {args.out}" + (f"; {len(done.missing)} left out (--partial)"
+                                                                if done.missing else ", identical to the full release"))
+    print(f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(args.out.resolve()))}, '
+          '"articles", split="train")')
     return OK
 
 
@@ -281,7 +311,7 @@ def _cut(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from korea_deterrence.loaders.publish import publish, refusals, render_plan, upload_plan  # (huggingface_hub)
 
-    violations, problems = refusals(args.path, args.revision)
+    violations, problems = refusals(args.path, args.revision, args.with_text)
     if args.previous is not None:
         from korea_deterrence.loaders.diff import UNVERSIONED, diff_releases
 

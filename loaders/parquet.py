@@ -122,10 +122,21 @@ def uncompressed(meta: pq.FileMetaData) -> int:
 
 
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
-    """Stream JSON-ready rows into shards of `directory`."""
+    """Stream JSON-ready rows (label names) into shards of `directory`."""
+    return _write((encode(batch, features) for batch in batched(rows, ROW_GROUP_ROWS)), features, directory, split)
+
+
+def write_stored(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
+    """Stream rows as the Parquet files store them (ClassLabel ids, as read back) into shards of `directory`."""
+    schema = features.arrow_schema
+    tables = (pa.Table.from_pylist(batch, schema=schema) for batch in batched(rows, ROW_GROUP_ROWS))
+    return _write(tables, features, directory, split)
+
+
+def _write(tables: Iterable[pa.Table], features: Features, directory: Path, split: str) -> Written:
     writer = ShardWriter(directory, split, features.arrow_schema)
-    for batch in batched(rows, ROW_GROUP_ROWS):
-        writer.write(encode(batch, features))
+    for table in tables:
+        writer.write(table)
     return writer.close()
 
 

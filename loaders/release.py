@@ -58,9 +58,10 @@ class BuildResult:
     unresolved: list[Violation] = field(default_factory=list)  # disagreements left out of gold
 
 
-def build(sources: Sources, out: Path, progress: Progress | None = None,
-          annotations: Path | None = None, jobs: int = 1, reuse: bool = True, strict: bool = False) -> BuildResult:
-    """Build the release from `sources` (and the annotations directory) into `out`.
+def build(sources: Sources, out: Path, progress: Progress | None = None, annotations: Path | None = None,
+          jobs: int = 1, reuse: bool = True, strict: bool = False, text_free: bool = False) -> BuildResult:
+    """Build the release from `sources` (and the annotations directory) into `out`; with `text_free`,
+    its text-free variant (loaders/text_free.py).
 
     On any violation (with `strict`, also an unresolved disagreement) nothing is left behind.
     """
@@ -69,8 +70,8 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        previous = PreviousArticles.of(out) if reuse else None
-        result.tables.append(_write_articles(tmp, sources, jobs, previous, result, progress))
+        previous = PreviousArticles.of(out) if reuse and not text_free else None
+        result.tables.append(write_articles(tmp, sources, jobs, previous, result, progress))
         if result.violations:
             return result
         outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
@@ -82,14 +83,19 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         result.violations += result.unresolved if strict else []
         if result.violations:
             return result
-        _write_metadata(tmp, sources, result.tables, annotation_inputs(annotations, outcome.annotations))
-        _move_into_place(tmp, out)
+        manifest = full_manifest(sources, result.tables, tmp, annotation_inputs(annotations, outcome.annotations))
+        write_metadata(tmp, manifest, result.tables)
+        if text_free:
+            from korea_deterrence.loaders.text_free_release import derive_text_free
+
+            result.tables = derive_text_free(tmp, manifest, result.tables, sources.root / "sources.jsonl")
+        move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return result
 
 
-def _write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousArticles | None,
+def write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousArticles | None,
                     result: BuildResult, progress: Progress | None) -> ConfigTable:
     """The articles config, normalized in `jobs` processes (or reused) and written in bounded shards."""
     writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema, sources.span_lines)
@@ -117,10 +123,16 @@ def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, A
     return ConfigTable(name, schema, written.rows, written.nbytes, written.files)
 
 
-def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], annotation: dict[str, Any]) -> None:
+def full_manifest(sources: Sources, tables: list[ConfigTable], root: Path, annotation: dict[str, Any]) -> dict[str, Any]:
+    """manifest.json of a release built from `sources`, with the annotations' inputs and figures."""
     manifest = release_manifest(sources, tables, root)
     manifest["inputs"] += annotation.pop("inputs")
     manifest["annotation"] = annotation
+    return manifest
+
+
+def write_metadata(root: Path, manifest: dict[str, Any], tables: list[ConfigTable]) -> None:
+    """Everything beside the data: manifest.json, the card, croissant.json, citation files, datasheet, SHA256SUMS."""
     _write_text(root / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     _write_text(root / "README.md", render_card(manifest, tables))
     _write_text(root / "croissant.json", json.dumps(croissant(manifest, tables), indent=2, ensure_ascii=False) + "\n")
@@ -144,7 +156,7 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "schemas": {t.name: schema_id(t.schema) for t in tables},
         "counts": {t.name: {SPLIT: t.rows} for t in tables},
         "provenance_known": provenance_known([root / f for f in tables[0].data_files]),
-        "data_sha256": _sha256s(root, tables),
+        "data_sha256": sha256s(root, tables),
         "inputs": inputs,
     }
 
@@ -163,7 +175,7 @@ def provenance_known(shards: list[Path]) -> dict[str, int]:
     return known
 
 
-def _sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
+def sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
     """sha256 of each data file: known for the shards copied from the previous release (checked there,
     before they were copied), hashed in threads for the rest."""
     known = {f"data/{t.name}/{shard}": digest for t in tables for shard, digest in t.known_sha256.items()}
@@ -190,7 +202,7 @@ def _write_text(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
+def move_into_place(tmp: Path, out: Path) -> None:
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():

@@ -12,6 +12,9 @@ if TYPE_CHECKING:  # (imported by `registry`, which only jsonschema validators n
 
 
 CODEBOOK_KEYWORD = "x-codebook"
+TEXT_KEYWORD = "x-article-text"  # marks a field that reproduces article text: "drop", "length" or "hash"
+TEXT_FREE = ".text-free"  # `<name>.text-free`: the schema of the text-free variant of `<name>`
+HASH_PATTERN = "^[0-9a-f]{64}$"
 
 
 @cache
@@ -19,8 +22,11 @@ def load_schema(name: str) -> dict[str, Any]:
     """The schema `<name>.schema.json` shipped in this package, label sets filled in.
 
     A node `{"x-codebook": "<label set>"}` gets `enum` = the ids of that label set in
-    annotations/codebook.json, so label names are written in one place only.
+    annotations/codebook.json, so label names are written in one place only. `<name>.text-free`
+    is the schema of the same records in the text-free release (see `text_free`).
     """
+    if name.endswith(TEXT_FREE):
+        return text_free(load_schema(name.removesuffix(TEXT_FREE)))
     text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
     return _with_label_sets(json.loads(text))
 
@@ -42,6 +48,39 @@ def _with_label_sets(node: Any) -> Any:
         nullable = "null" in (filled.get("type") or [])
         filled["enum"] = codebook_label_sets()[filled[CODEBOOK_KEYWORD]] + ([None] if nullable else [])
     return filled
+
+
+def text_free(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` without the fields that reproduce article text, each replaced as its `x-article-text`
+    says: "drop" removes it, "length" gives `<name>_length` (its length in code points), "hash" gives
+    `<name>_sha256` (sha256 of its UTF-8 bytes, so the text can be verified once rehydrated)."""
+    out = {**schema, "$id": schema["$id"].replace(":schema:", ":schema:text-free:")} if "$id" in schema else dict(schema)
+    if "properties" in schema:
+        properties, renamed = {}, {}
+        for name, node in schema["properties"].items():
+            mode = node.get(TEXT_KEYWORD)
+            if mode == "drop":
+                renamed[name] = None
+            elif mode in ("length", "hash"):
+                renamed[name] = new = f"{name}_{'length' if mode == 'length' else 'sha256'}"
+                properties[new] = _replacement(node, mode, name)
+            else:
+                properties[name] = text_free(node) if isinstance(node, dict) else node
+        required = [renamed.get(n, n) for n in schema.get("required", ())]
+        out |= {"properties": properties, "required": [n for n in required if n is not None]}
+    if isinstance(schema.get("items"), dict):
+        out["items"] = text_free(schema["items"])
+    return out
+
+
+def _replacement(node: dict[str, Any], mode: str, name: str) -> dict[str, Any]:
+    nullable = isinstance(node.get("type"), list) and "null" in node["type"]
+    if mode == "length":
+        return {"type": "integer", "minimum": 0,
+                "description": f"Length of `{name}` in code points (`{name}` itself is absent from the text-free release)."}
+    return {"type": ["string", "null"] if nullable else "string", "pattern": HASH_PATTERN,
+            "description": f"sha256 of the UTF-8 bytes of `{name}` (absent from the text-free release; "
+                           f"`kdc rehydrate` restores it and checks it against this hash)."}
 
 
 def schema_id(name: str) -> str:

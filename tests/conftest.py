@@ -44,3 +44,13 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("release") / "korea-deterrence"
     assert main(["build", "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def text_free_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The text-free variant of the shipped corpus's release (`kdc build --text-free`)."""
+    from korea_deterrence.loaders.cli import main
+
+    out = tmp_path_factory.mktemp("text-free") / "korea-deterrence-text-free"
+    assert main(["build", "--text-free", "--out", str(out)]) == 0
+    return out

@@ -64,10 +64,11 @@ def test_changed_rows_under_an_unchanged_version_are_flagged(release: Path, tmp_
     assert "warning" not in capsys.readouterr().out
 
 
-def test_publish_refuses_changed_rows_under_the_previous_version(release: Path, tmp_path: Path, capsys) -> None:
+def test_publish_refuses_changed_rows_under_the_previous_version(release: Path, text_free_release: Path,
+                                                                 tmp_path: Path, capsys) -> None:
     new = _changed_copy(release, tmp_path)
-    assert main(["publish", str(release), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
-                 "--previous", str(release)]) == 0
+    assert main(["publish", str(text_free_release), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
+                 "--previous", str(text_free_release)]) == 0
     capsys.readouterr()
     assert main(["publish", str(new), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
                  "--previous", str(release)]) == 1

@@ -1,0 +1,102 @@
+"""The text-free variant of a release: every field that reproduces article text is left out, as its
+schema's `x-article-text` mark says (schema/load.py `text_free`), and restored by `kdc rehydrate`.
+
+`strip` turns a full row into a text-free one; `fill` puts the span texts back from the article text
+and checks each against its sha256. Both follow the schema, so a new text field needs only its mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterator
+
+from korea_deterrence.schema import load_schema
+from korea_deterrence.schema.load import TEXT_FREE, TEXT_KEYWORD
+
+VARIANT = "text-free"
+
+
+def text_free_name(schema: str) -> str:
+    """The schema name of `schema`'s records in the text-free release."""
+    return schema if schema.endswith(TEXT_FREE) else schema + TEXT_FREE
+
+
+def full_name(schema: str) -> str:
+    """The schema name of the full records of a (text-free or full) schema name."""
+    return schema.removesuffix(TEXT_FREE)
+
+
+def has_text(schema: str) -> bool:
+    """Whether records of `schema` carry a field that reproduces article text."""
+    return _marked(load_schema(full_name(schema)))
+
+
+def _marked(node: Any) -> bool:
+    if isinstance(node, dict):
+        return TEXT_KEYWORD in node or any(_marked(v) for v in node.values())
+    return isinstance(node, list) and any(_marked(v) for v in node)
+
+
+def sha256_text(text: str | None) -> str | None:
+    """sha256 of the UTF-8 bytes of a span's text (None stays None)."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def strip(row: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`row` (a record of `schema`) without its text fields, in the text-free schema's field order."""
+    out: dict[str, Any] = {}
+    for name, node in schema["properties"].items():
+        mode, value = node.get(TEXT_KEYWORD), row.get(name)
+        if mode == "length":
+            out[f"{name}_length"] = len(value)
+        elif mode == "hash":
+            out[f"{name}_sha256"] = sha256_text(value)
+        elif mode is None:
+            out[name] = _strip_value(value, node)
+    return out
+
+
+def _strip_value(value: Any, node: dict[str, Any]) -> Any:
+    if value is None or not _marked(node):
+        return value
+    if "properties" in node:
+        return strip(value, node)
+    return [_strip_value(v, node["items"]) for v in value]
+
+
+class SpanMismatch(ValueError):
+    """A span's text, cut from the rehydrated article, does not have the sha256 the release records."""
+
+
+def fill(row: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """A text-free span record made full again: each hashed field is `text[start:end]` of the article,
+    checked against its sha256 (SpanMismatch names the field and both hashes)."""
+    out: dict[str, Any] = {}
+    for name, node in schema["properties"].items():
+        mode = node.get(TEXT_KEYWORD)
+        if mode != "hash":
+            out[name] = row[name]
+            continue
+        expected = row[f"{name}_sha256"]
+        value = None if expected is None else text[row["start"]:row["end"]]
+        if sha256_text(value) != expected:
+            raise SpanMismatch(f"{name}: text[{row['start']}:{row['end']}] of the rehydrated article has sha256 "
+                               f"{sha256_text(value)}, the release records {expected}")
+        out[name] = value
+    return out
+
+
+def absent_fields(tables: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """(config, ["`field` (what replaces it)", ...]) for each (config, schema) whose records lose text fields."""
+    return [(config, list(_absent(load_schema(full_name(schema)), ""))) for config, schema in tables if has_text(schema)]
+
+
+def _absent(node: dict[str, Any], prefix: str) -> Iterator[str]:
+    for name, child in node.get("properties", {}).items():
+        mode = child.get(TEXT_KEYWORD)
+        if mode == "drop":
+            yield f"`{prefix}{name}`"
+        elif mode in ("length", "hash"):
+            yield f"`{prefix}{name}` (replaced by `{prefix}{name}_{'length' if mode == 'length' else 'sha256'}`)"
+        elif _marked(child):
+            yield from _absent(child.get("items", child), f"{prefix}{name}.")

@@ -1,0 +1,53 @@
+"""`kdc build --text-free`: the text-free variant, derived from the full release just built.
+
+Configs whose records carry article text are rewritten without it (loaders/text_free.py); the others
+are the full release's files. The sources manifest travels with it (`sources.jsonl`: sha256, size and
+provenance of each raw file, no text), so that `kdc rehydrate` can find and verify one's own copies;
+manifest.json keeps the full release's data sha256 so that the rehydrated release is checked against it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow.parquet as pq
+
+from korea_deterrence.loaders.card import FULL_KEY
+from korea_deterrence.loaders.release import SPLIT, ConfigTable, sha256s, write_metadata
+from korea_deterrence.loaders.text_free import VARIANT, has_text, strip, text_free_name
+from korea_deterrence.loaders.parquet import write_stored
+from korea_deterrence.schema import features_from_schema, load_schema, schema_id
+
+SOURCES = "sources.jsonl"
+
+
+def derive_text_free(root: Path, manifest: dict[str, Any], tables: list[ConfigTable], sources_manifest: Path) -> list[ConfigTable]:
+    """Replace the full release in `root` by its text-free variant; the variant's tables."""
+    derived = [_derive(root, table) for table in tables]
+    shutil.copyfile(sources_manifest, root / SOURCES)
+    variant = {**manifest, "variant": VARIANT,
+               "schemas": {t.name: schema_id(t.schema) for t in derived},
+               "data_sha256": sha256s(root, derived), FULL_KEY: manifest["data_sha256"]}
+    write_metadata(root, variant, derived)
+    return derived
+
+
+def _derive(root: Path, table: ConfigTable) -> ConfigTable:
+    if not has_text(table.schema) or not table.rows:
+        return table
+    directory = root / "data" / table.name
+    shards = [root / f for f in table.data_files]
+    rows = _stripped(shards, load_schema(table.schema))
+    staged = directory.with_name(table.name + ".text-free")
+    written = write_stored(rows, features_from_schema(load_schema(text_free_name(table.schema))), staged, SPLIT)
+    shutil.rmtree(directory)
+    staged.rename(directory)
+    return ConfigTable(table.name, text_free_name(table.schema), written.rows, written.nbytes, written.files)
+
+
+def _stripped(shards: list[Path], schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for shard in shards:
+        for batch in pq.ParquetFile(shard).iter_batches():
+            yield from (strip(row, schema) for row in batch.to_pylist())
