@@ -78,6 +78,23 @@ def provenance_sentence(manifest: dict[str, Any]) -> str:
     return f"Of the {total} articles, provenance is known as follows: {facts}; the rest are null with the reason."
 
 
+def sources_section(manifest: dict[str, Any]) -> str:
+    """Where each article was published, as far as known (from its provenance facts; each fact's basis is in
+    the `provenance` field of `articles`)."""
+    listed = manifest.get("provenance")
+    if listed is None:
+        return f"{provenance_sentence(manifest)} Each article's facts and their basis are in `articles.provenance`.\n"
+    rows = "\n".join(f"| `{a['article_id']}` | {_fact(a['outlet'])} | {_fact(a['url'])} | {_fact(a['published'])} | "
+                     f"{_fact(a['byline'])} |" for a in listed)
+    return ("What is known of each article's publication (unknown: null in the data, with the reason). Each fact's "
+            "basis (where it was found and how it was matched, or why it is unknown) is in `articles.provenance`.\n\n"
+            f"| article | outlet | url | published | byline |\n|---|---|---|---|---|\n{rows}\n")
+
+
+def _fact(value: str | None) -> str:
+    return "unknown" if value is None else _cell(value)
+
+
 def _size_category(rows: int) -> str:
     for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
         if rows < limit:
@@ -95,7 +112,8 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
         folder=release_folder(manifest), variant=variant_section(manifest, tables), holds=_holds(manifest),
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
-        annotation=annotation_section(manifest), provenance=provenance_sentence(manifest))
+        annotation=annotation_section(manifest), provenance=provenance_sentence(manifest),
+        sources=sources_section(manifest))
 
 
 def release_folder(manifest: dict[str, Any]) -> str:
@@ -225,6 +243,9 @@ The tables below are generated from the JSON Schemas named in `manifest.json`.
 - Annotation layers (mentions, claims, stance) are released only when present in the table above;
   block types and sentences come from rules, not from human annotation.
 
+## Sources
+
+{sources}
 ## Rights
 
 The article texts are third-party news; no licence was received with any text, and the rights

@@ -24,7 +24,8 @@ from korea_deterrence.corpus import file_sha256, open_sources
 from korea_deterrence.loaders.card import FULL_KEY
 from korea_deterrence.loaders.parquet import write_stored
 from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, move_into_place, write_articles,
-                                              provenance_known, sha256s, write_metadata)
+                                              provenance_known, provenance_listing, sha256s,
+                                              write_metadata)
 from korea_deterrence.loaders.text_free import VARIANT, SpanMismatch, fill, full_name, has_text
 from korea_deterrence.loaders.text_free_release import SOURCES
 from korea_deterrence.loaders.validate_release import MANIFEST, validate_release
@@ -251,6 +252,7 @@ def _full_manifest(manifest: dict[str, Any], root: Path, tables: list[ConfigTabl
     if partial:
         full["counts"] = {t.name: {SPLIT: t.rows} for t in tables}
         full["provenance_known"] = provenance_known([root / f for f in tables[0].data_files])
+        full["provenance"] = provenance_listing([root / f for f in tables[0].data_files])
         full["inputs"] = [{**full["inputs"][0], "sha256": sources.manifest_sha256}, *full["inputs"][1:]]
         full["partial"] = "rehydrated from copies of some articles only (kdc rehydrate --partial); not the full release"
     return full

@@ -24,6 +24,7 @@ from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 
 SPLIT = "train"
+LISTED_ARTICLES = 100  # up to this many articles, the card lists each one's provenance
 Progress = Callable[[int], None]
 
 
@@ -156,6 +157,7 @@ def release_manifest(sources: Sources, tables: list[ConfigTable], root: Path) ->
         "schemas": {t.name: schema_id(t.schema) for t in tables},
         "counts": {t.name: {SPLIT: t.rows} for t in tables},
         "provenance_known": provenance_known([root / f for f in tables[0].data_files]),
+        "provenance": provenance_listing([root / f for f in tables[0].data_files]),
         "data_sha256": sha256s(root, tables),
         "inputs": inputs,
     }
@@ -173,6 +175,21 @@ def provenance_known(shards: list[Path]) -> dict[str, int]:
                 values = pc.struct_field(batch.column("provenance"), [fact, "value"])
                 known[fact] += len(values) - values.null_count
     return known
+
+
+def provenance_listing(shards: list[Path], limit: int = LISTED_ARTICLES) -> list[dict[str, Any]] | None:
+    """Each article's provenance values (id, outlet, url, published, byline, rights) for the card, or None
+    for a corpus of more than `limit` articles (the card then gives counts only)."""
+    import pyarrow.parquet as pq
+
+    listed: list[dict[str, Any]] = []
+    for shard in shards:
+        for batch in pq.ParquetFile(shard).iter_batches(columns=["article_id", "provenance"]):
+            for article_id, facts in zip(batch.column("article_id").to_pylist(), batch.column("provenance").to_pylist()):
+                listed.append({"article_id": article_id, **{f: facts[f]["value"] for f in FACT_FIELDS}})
+                if len(listed) > limit:
+                    return None
+    return listed
 
 
 def sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
