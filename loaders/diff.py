@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from functools import partial
+from typing import Any, Callable, Iterable, Iterator
 
 import pyarrow.parquet as pq
 
@@ -33,15 +35,17 @@ class ReleaseDiff:
         return self.old_version == self.new_version and any(c.added or c.removed or c.changed for c in self.configs)
 
 
+BATCH_ROWS = 1024
+Rows = Callable[[], Iterable[dict[str, Any]]]
 UNVERSIONED = ("rows changed but both releases say version {version}: give the new one its own version "
                "(loaders/version.py; PATCH, MINOR or MAJOR as CHANGELOG.md defines them) before publishing it")
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
-    """Compare the configs of two release directories row by row."""
-    old_tables, new_tables = _tables(old), _tables(new)
-    names = sorted(set(old_tables) | set(new_tables))
-    configs = [diff_rows(n, old_tables.get(n, []), new_tables.get(n, [])) for n in names]
+    """Compare the configs of two release directories row by row, reading record batches: memory grows
+    with the number of rows of one config (a fingerprint each) and of changed rows, not with their size."""
+    names = sorted(set(_configs(old)) | set(_configs(new)))
+    configs = [diff_rows(n, partial(_rows, old, n), partial(_rows, new, n)) for n in names]
     return ReleaseDiff(_version(old), _version(new), configs)
 
 
@@ -51,18 +55,6 @@ def key_columns(config: str, columns: list[str]) -> list[str]:
     if f"{singular}_id" in columns:
         return [f"{singular}_id"]
     return [c for c in columns if c.endswith("_id")] or columns
-
-
-def diff_rows(config: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> ConfigDiff:
-    """Added, removed and changed rows (with the names of the changed fields)."""
-    columns = list((new or old or [{}])[0])
-    if not columns:
-        return ConfigDiff(config, [])
-    key = key_columns(config, columns)
-    before, after = _keyed(old, key), _keyed(new, key)
-    changed = [{"id": k, "fields": sorted(f for f in set(before[k]) | set(after[k]) if before[k].get(f) != after[k].get(f))}
-               for k in sorted(set(before) & set(after)) if before[k] != after[k]]
-    return ConfigDiff(config, key, sorted(set(after) - set(before)), sorted(set(before) - set(after)), changed)
 
 
 def render_text(diff: ReleaseDiff) -> str:
@@ -81,13 +73,67 @@ def render_json(diff: ReleaseDiff) -> str:
     return json.dumps(asdict(diff), indent=2, ensure_ascii=False)
 
 
-def _keyed(rows: list[dict[str, Any]], key: list[str]) -> dict[str, dict[str, Any]]:
-    return {"/".join(str(row[k]) for k in key): row for row in rows}
+def _keyed(rows: Iterable[dict[str, Any]], key: list[str]) -> dict[str, list[dict[str, Any]]]:
+    keyed: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        keyed.setdefault(_key(row, key), []).append(row)
+    return keyed
 
 
-def _tables(root: Path) -> dict[str, list[dict[str, Any]]]:
-    configs = sorted({f.parent.name for f in (root / "data").glob("*/train-*.parquet")})
-    return {name: pq.read_table(root / "data" / name).to_pylist() for name in configs}  # every shard
+def _key(row: dict[str, Any], key: list[str]) -> str:
+    return "/".join(str(row[k]) for k in key)
+
+
+def _configs(root: Path) -> list[str]:
+    return sorted({f.parent.name for f in (root / "data").glob("*/train-*.parquet")})
+
+
+def _rows(root: Path, config: str) -> Iterator[dict[str, Any]]:
+    for shard in sorted((root / "data" / config).glob("train-*.parquet")):
+        for batch in pq.ParquetFile(shard).iter_batches(batch_size=BATCH_ROWS):
+            yield from batch.to_pylist()
+
+
+def _fingerprints(rows: Iterable[dict[str, Any]], key: list[str]) -> dict[str, int]:
+    """key -> one fingerprint of all its rows (a sum, so several rows under one key compare as a multiset)."""
+    found: dict[str, int] = {}
+    for row in rows:
+        k = _key(row, key)
+        found[k] = (found.get(k, 0) + _fingerprint(row)) % 2**64
+    return found
+
+
+def _fingerprint(row: dict[str, Any]) -> int:
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def diff_rows(config: str, old: Rows, new: Rows) -> ConfigDiff:
+    """Added, removed and changed rows (with the names of the changed fields) of one config: a fingerprint
+    per key on each side, then only the changed rows read again to name their changed fields. `old` and
+    `new` give a fresh iterator of rows on each call."""
+    first = next(iter(new()), None) or next(iter(old()), None)
+    if not first:
+        return ConfigDiff(config, [])
+    key = key_columns(config, list(first))
+    before, after = _fingerprints(old(), key), _fingerprints(new(), key)
+    added = sorted(set(after) - set(before))
+    changed = {k for k, digest in after.items() if k in before and before[k] != digest}
+    removed = sorted(set(before) - set(after))
+    was = _keyed((r for r in old() if _key(r, key) in changed), key) if changed else {}
+    now = _keyed((r for r in new() if _key(r, key) in changed), key) if changed else {}
+    return ConfigDiff(config, key, added, removed, _changed_fields(was, now))
+
+
+def _changed_fields(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The fields that differ between the rows under each key (in order; a key may hold several rows)."""
+    changes = []
+    for k in sorted(set(before) & set(after)):
+        fields = {f for old, new in zip(before[k], after[k]) for f in set(old) | set(new) if old.get(f) != new.get(f)}
+        fields |= {"(number of rows)"} if len(before[k]) != len(after[k]) else set()
+        if fields:
+            changes.append({"id": k, "fields": sorted(fields)})
+    return changes
 
 
 def _version(root: Path) -> str:

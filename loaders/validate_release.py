@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,6 +18,7 @@ from korea_deterrence.loaders.text_free import text_free_name
 from korea_deterrence.schema import RecordValidator, Violation, schema_id
 
 SUMS, MANIFEST, CARD = "SHA256SUMS", "manifest.json", "README.md"
+BATCH_ROWS = 512
 SPAN_COLUMNS = frozenset({"article_id", "start", "end"})
 
 
@@ -38,11 +39,32 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
 
 @dataclass(frozen=True)
 class Config:
-    """One config as read from the release: its data file and decoded rows."""
+    """One config as read from the release: its data file and decoded rows (any re-iterable: a list,
+    or `ShardRows`, which reads the shards again batch by batch on each pass)."""
 
     name: str
     data_file: str
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ShardRows:
+    """The rows of a config's shards with labels decoded, read one record batch at a time: memory does not
+    grow with the corpus."""
+
+    shards: tuple[Path, ...]
+    features: Features
+
+    def column(self, name: str) -> Iterator[Any]:
+        """One column's stored values (labels not decoded), reading that column only."""
+        for shard in self.shards:
+            for batch in pq.ParquetFile(shard).iter_batches(batch_size=BATCH_ROWS * 64, columns=[name]):
+                yield from batch.column(0).to_pylist()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for shard in self.shards:
+            for batch in pq.ParquetFile(shard).iter_batches(batch_size=BATCH_ROWS):
+                yield from (_decode(row, self.features) for row in batch.to_pylist())
 
 
 HUB_FILES = (".git", ".gitattributes", ".cache", ".huggingface")  # what a hub download adds to a release
@@ -121,19 +143,24 @@ def _read_config(root: Path, name: str, manifest: dict[str, Any], card: dict[str
             found.append(Violation(data_file, 0, "", "release.count", f"manifest says {expected} rows; file absent"))
         return None
     try:
-        table = pa.concat_tables(pq.read_table(root / shard) for shard in shards)
-        features = Features.from_dict(json.loads(table.schema.metadata[b"huggingface"])["info"]["features"])
+        files = [pq.ParquetFile(root / shard) for shard in shards]
+        features = Features.from_dict(json.loads(files[0].schema_arrow.metadata[b"huggingface"])["info"]["features"])
+        rows = sum(f.metadata.num_rows for f in files)
     except Exception as err:  # noqa: BLE001 - any reader failure is a violation of this file
         found.append(Violation(data_file, 0, "", "release.unreadable", f"cannot read Parquet: {err}"))
         return None
-    if table.num_rows != expected:
-        found.append(Violation(data_file, 0, "", "release.count", f"manifest says {expected} rows, file has {table.num_rows}"))
+    if rows != expected:
+        found.append(Violation(data_file, 0, "", "release.count", f"manifest says {expected} rows, file has {rows}"))
     if card.get(name) != features:
         found.append(Violation(CARD, 0, f"/dataset_info/{name}", "release.features",
                                f"card features differ from {data_file}: {_first_difference(card.get(name), features)}"))
-    rows, violations = _records(name, data_file, manifest, table.to_pylist(), features)
-    found += violations
-    return Config(name, data_file, rows)
+    config = Config(name, data_file, ShardRows(tuple(root / shard for shard in shards), features))
+    try:
+        found += _record_violations(config, manifest)
+    except Exception as err:  # noqa: BLE001 - a shard that cannot be read or decoded mid-way
+        found.append(Violation(data_file, 0, "", "release.unreadable", f"cannot read Parquet: {err}"))
+        return None
+    return config
 
 
 def _first_difference(card: Features | None, parquet: Features) -> str:
@@ -144,22 +171,16 @@ def _first_difference(card: Features | None, parquet: Features) -> str:
     return f"column {column!r}: card {card.get(column)!r}, Parquet {parquet.get(column)!r}"
 
 
-def _records(name: str, data_file: str, manifest: dict[str, Any], rows: list[dict[str, Any]],
-             features: Features) -> tuple[list[dict[str, Any]], list[Violation]]:
-    """Rows with labels decoded, and each row's violations of the schema named in the manifest."""
-    schema = _schema_names().get(manifest["schemas"].get(name, ""))
+def _record_violations(config: Config, manifest: dict[str, Any]) -> list[Violation]:
+    """Each row's violations of the schema named in the manifest."""
+    schema = _schema_names().get(manifest["schemas"].get(config.name, ""))
     if schema is None:
-        return rows, [Violation(MANIFEST, 0, f"/schemas/{name}", "release.manifest",
-                                f"no shipped schema has id {manifest['schemas'].get(name)!r}")]
-    validator, decoded, found = RecordValidator(schema, "release.record"), [], []
-    for number, row in enumerate(rows, start=1):
-        try:
-            decoded.append(_decode(row, features))
-        except (ValueError, IndexError) as err:
-            found.append(Violation(data_file, number, "", "release.record", f"cannot decode labels: {err}"))
-            continue
-        found += [replace(v, rule="release.record") for v in validator.violations(decoded[-1], data_file, number)]
-    return decoded, found
+        return [Violation(MANIFEST, 0, f"/schemas/{config.name}", "release.manifest",
+                          f"no shipped schema has id {manifest['schemas'].get(config.name)!r}")]
+    validator, found = RecordValidator(schema, "release.record"), []
+    for number, row in enumerate(config.rows, start=1):
+        found += [replace(v, rule="release.record") for v in validator.violations(row, config.data_file, number)]
+    return found
 
 
 def _schema_names() -> dict[str, str]:
@@ -184,22 +205,31 @@ def _decode(value: Any, feature: Any) -> Any:
 
 def offset_violations(configs: list[Config]) -> list[Violation]:
     """For every config with article_id, start and end: articles.text[start:end] == text, or in the
-    text-free variant, 0 <= start <= end <= the article's text_length."""
-    articles = {r["article_id"]: r for c in configs if c.name == "articles" for r in c.rows}
-    found = []
+    text-free variant, 0 <= start <= end <= the article's text_length. The spans are gathered first, then
+    the articles read once, so only the texts of annotated articles are held."""
+    spans: dict[str, list[tuple[Config, int, dict[str, Any]]]] = {}
     for config in configs:
-        if config.name == "articles" or not config.rows or not SPAN_COLUMNS <= set(config.rows[0]):
+        if config.name == "articles":
             continue
         for number, row in enumerate(config.rows, start=1):
-            article = articles.get(row["article_id"])
-            if article is None or row["start"] is None and row["end"] is None:
-                continue  # a row without a span (a per-annotator document stance); unknown ids: foreign keys
+            if not SPAN_COLUMNS <= row.keys():
+                break
+            if row["start"] is not None or row["end"] is not None:  # (a per-annotator document stance has no span)
+                spans.setdefault(row["article_id"], []).append((config, number, row))
+    found = []
+    for article in (r for c in configs if c.name == "articles" and spans for r in c.rows):
+        for config, number, row in spans.get(article["article_id"], ()):
             problem = _span_problem(row, article)
             if problem:
                 pointer = "/text" if "text" in article else "/end"
                 found.append(Violation(config.data_file, number, pointer, "release.offsets",
                                        f"{row['article_id']} {problem}"))
-    return found
+    order = {c.data_file: i for i, c in enumerate(configs)}
+    return sorted(found, key=lambda v: (order[v.file], v.line))
+
+
+def _column(rows: Iterable[dict[str, Any]], name: str) -> Iterable[Any]:
+    return rows.column(name) if isinstance(rows, ShardRows) else (row.get(name) for row in rows)
 
 
 def _span_problem(row: dict[str, Any], article: dict[str, Any]) -> str | None:
@@ -218,11 +248,13 @@ def foreign_key_violations(configs: list[Config], keys: tuple[ForeignKey, ...]) 
     for fk in keys:
         if fk.config not in by_name:
             continue  # the referenced config is absent or unreadable: reported as such, not row by row
-        known = {r.get(fk.key) for r in by_name[fk.config].rows}
+        known = set(_column(by_name[fk.config].rows, fk.key))  # (ids only: a million are some 70 MB)
         for config in configs:
-            if config.name == fk.config or not config.rows or fk.column not in config.rows[0]:
+            if config.name == fk.config:
                 continue
             for number, row in enumerate(config.rows, start=1):
+                if fk.column not in row:
+                    break
                 if row[fk.column] is not None and row[fk.column] not in known:
                     found.append(Violation(config.data_file, number, f"/{fk.column}", "release.foreign-key",
                                            f"{row[fk.column]!r} is not a {fk.key} of config {fk.config!r}"))

@@ -51,7 +51,7 @@ def test_annotation_configs_are_keyed_on_their_own_id_column() -> None:
     assert key_columns("stance", ["article_id", "target_id", "label"]) == ["article_id", "target_id"]
     old = [{"mention_id": "m1", "text": "Seoul"}, {"mention_id": "m2", "text": "Korea"}]
     new = [{"mention_id": "m1", "text": "Seoul "}, {"mention_id": "m3", "text": "US"}]
-    diff = diff_rows("mentions", old, new)
+    diff = diff_rows("mentions", lambda: old, lambda: new)
     assert (diff.added, diff.removed, diff.changed) == (["m3"], ["m2"], [{"id": "m1", "fields": ["text"]}])
 
 
@@ -73,3 +73,11 @@ def test_publish_refuses_changed_rows_under_the_previous_version(release: Path, 
     assert main(["publish", str(new), "--repo-id", "org/x", "--revision", "v0.1.0", "--dry-run",
                  "--previous", str(release)]) == 1
     assert "rows changed but both releases say version 0.1.0" in capsys.readouterr().err
+
+
+def test_a_change_to_any_row_under_a_shared_key_is_found() -> None:
+    old = [{"article_id": "a", "target": 0, "label": 1}, {"article_id": "a", "target": 1, "label": 2}]
+    new = [{"article_id": "a", "target": 0, "label": 3}, {"article_id": "a", "target": 1, "label": 2}]
+    diff = diff_rows("stance", lambda: old, lambda: new)
+    assert diff.key == ["article_id"] and diff.changed == [{"id": "a", "fields": ["label"]}]
+    assert diff_rows("stance", lambda: old, lambda: old).changed == []

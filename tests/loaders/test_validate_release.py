@@ -136,3 +136,19 @@ def test_a_release_as_the_hub_delivers_it_is_valid(copy: Path, capsys) -> None:
     (copy / "extra.txt").write_text("not from the release\n")
     assert main(["validate", str(copy)]) == 1
     assert "extra.txt is not listed in SHA256SUMS" in capsys.readouterr().err
+
+
+def test_validate_and_diff_read_record_batches_not_whole_tables(release: Path, monkeypatch) -> None:
+    """Memory must not grow with the corpus: neither command may load a whole table (peak memory on the
+    1M-article release is measured by benchmarks/check_memory.py)."""
+    import pyarrow.parquet as pq
+
+    from korea_deterrence.loaders.diff import diff_releases
+
+    def whole_table(*args, **kwargs):
+        raise AssertionError("a whole table was read")
+
+    monkeypatch.setattr(pq, "read_table", whole_table)
+    monkeypatch.setattr(pq.ParquetFile, "read", whole_table)
+    assert validate_release(release) == []
+    assert not diff_releases(release, release).unversioned
