@@ -17,6 +17,8 @@ from korea_deterrence.loaders.card import data_checksum, render_card
 from korea_deterrence.loaders.citation import citation_cff, zenodo_json
 from korea_deterrence.loaders.croissant import croissant
 from korea_deterrence.loaders.fields import label_rows
+from korea_deterrence.loaders.network import release_statements
+from korea_deterrence.loaders.network_files import write_network_files
 from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
 from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
@@ -76,13 +78,16 @@ def build(sources: Sources, out: Path, progress: Progress | None = None,
         outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
+        statements = [] if result.violations else release_statements(tmp)
+        result.tables.append(_write_config(tmp, "network", "network", (s.row() for s in statements)))
         named = [(t.name, t.schema) for t in result.tables if t.rows]
         result.tables.append(_write_config(tmp, "labels", "labels", label_rows(named)))
         result.unresolved = outcome.annotations.unresolved if outcome.annotations else []
         result.violations += result.unresolved if strict else []
         if result.violations:
             return result
-        _write_metadata(tmp, sources, result.tables, annotation_inputs(annotations, outcome.annotations))
+        network = write_network_files(tmp, statements)
+        _write_metadata(tmp, sources, result.tables, annotation_inputs(annotations, outcome.annotations), network)
         _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -117,10 +122,12 @@ def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, A
     return ConfigTable(name, schema, written.rows, written.nbytes, written.files)
 
 
-def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], annotation: dict[str, Any]) -> None:
+def _write_metadata(root: Path, sources: Sources, tables: list[ConfigTable], annotation: dict[str, Any],
+                    network: list[dict[str, Any]]) -> None:
     manifest = release_manifest(sources, tables, root)
     manifest["inputs"] += annotation.pop("inputs")
     manifest["annotation"] = annotation
+    manifest["network_files"] = network
     _write_text(root / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     _write_text(root / "README.md", render_card(manifest, tables))
     _write_text(root / "croissant.json", json.dumps(croissant(manifest, tables), indent=2, ensure_ascii=False) + "\n")
