@@ -11,6 +11,7 @@ import yaml
 from korea_deterrence.loaders.citation import bibtex
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
 from korea_deterrence.loaders.annotated import annotation_statement
+from korea_deterrence.loaders.network_files import network_section
 from korea_deterrence.schema import features_from_schema, load_schema
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
     return f"---\n{header}---\n\n" + _PROSE.format(
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
-        annotation=annotation_section(manifest), provenance=provenance_sentence(manifest))
+        annotation=annotation_section(manifest), network=network_section(manifest), provenance=provenance_sentence(manifest))
 
 
 def annotation_section(manifest: dict[str, Any]) -> str:
@@ -166,7 +167,7 @@ ClassLabel fields hold ids; `features["blocks"].feature["kind"].names` gives the
 ## Annotation
 
 {annotation}
-## Fields
+{network}## Fields
 
 The tables below are generated from the JSON Schemas named in `manifest.json`.
 

@@ -61,7 +61,10 @@ def validate_release(root: Path, foreign_keys: tuple[ForeignKey, ...] = FOREIGN_
     configs = [c for c in (_read_config(root, name, manifest, card, found) for name in manifest["counts"]) if c]
     found += offset_violations(configs)
     found += foreign_key_violations(configs, foreign_keys)
-    return found
+    from korea_deterrence.loaders.network_files import network_violations  # it reads rows through this module
+
+    readable = len(configs) == sum(1 for c in manifest["counts"].values() if c.get("train"))
+    return found + (network_violations(root) if readable else [])  # computed from the configs just read
 
 
 def checksum_violations(root: Path) -> list[Violation]:

@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "release.record": "a row is not valid against the JSON Schema named in manifest.json",
     "release.offsets": "a span row's text is not articles.text[start:end]",
     "release.foreign-key": "an id column names a row that its referenced config does not have",
+    "release.network": "a network file is not the one the release's claims, articles and actors give (or is absent or extra)",
     "export.manifest.invalid-value": "an exports MANIFEST.jsonl line is not JSON or has a value the schema does not allow",
     "export.manifest.missing-field": "an exports MANIFEST.jsonl entry lacks a required field",
     "export.manifest.unknown-field": "an exports MANIFEST.jsonl entry has a field the schema does not define",
