@@ -55,13 +55,14 @@ def statements(claims: list[dict[str, Any]], articles: list[dict[str, Any]],
     """The statements of decoded gold rows, in claims order; `topic` is used where claims have it."""
     names = {a["actor_id"]: a["name"] for a in actors}
     facts = {a["article_id"]: a["provenance"] for a in articles}
-    return [_statement(c, facts[c["article_id"]], names) for c in claims]
+    unknown = {"outlet": {"value": None}, "published": {"value": None}}  # a missing article: a foreign-key violation
+    return [_statement(c, facts.get(c["article_id"], unknown), names) for c in claims]
 
 
 def _statement(claim: dict[str, Any], provenance: dict[str, Any], names: dict[str, str]) -> Statement:
     outlet, article = provenance["outlet"]["value"], claim["article_id"]
     if claim["claimer_actor_id"] is not None:
-        actor, name = f"actor:{claim['claimer_actor_id']}", names[claim["claimer_actor_id"]]
+        actor, name = f"actor:{claim['claimer_actor_id']}", names.get(claim["claimer_actor_id"], "?")
     elif outlet is not None:
         actor, name = f"outlet:{outlet}", outlet
     else:

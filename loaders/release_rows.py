@@ -1,4 +1,5 @@
-"""Rows of a built release's config, with ClassLabel ids replaced by their names (for the network and report)."""
+"""Rows of a built release's config with ClassLabel ids replaced by their names, decoded from the
+`huggingface` metadata of the Parquet files (so that the build need not import `datasets`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
 
-from korea_deterrence.loaders.validate_release import _decode
+_LISTS = ("List", "LargeList", "Sequence")
 
 
 def read_rows(root: Path, config: str) -> list[dict[str, Any]]:
@@ -19,6 +19,23 @@ def read_rows(root: Path, config: str) -> list[dict[str, Any]]:
     if not shards:
         return []
     table = pa.concat_tables(pq.read_table(shard) for shard in shards)
-    described = Features.from_dict(json.loads(table.schema.metadata[b"huggingface"])["info"]["features"])
-    features = Features({name: described[name] for name in table.column_names})  # a column may be left out
-    return [_decode(row, features) for row in table.to_pylist()]
+    described = json.loads(table.schema.metadata[b"huggingface"])["info"]["features"]
+    features = {name: described[name] for name in table.column_names}  # a column may be left out
+    return [decode_labels(row, features) for row in table.to_pylist()]
+
+
+def decode_labels(value: Any, feature: dict[str, Any]) -> Any:
+    """A row (or value) with ClassLabel ids replaced by their names; `feature` as `Features.to_dict()` gives it."""
+    if value is None:
+        return None
+    kind = feature.get("_type")
+    if kind is None:  # a struct (or a whole row): field name -> feature
+        return {k: decode_labels(value.get(k), f) for k, f in feature.items()}
+    if kind in _LISTS:
+        return [decode_labels(v, feature["feature"]) for v in value]
+    if kind == "ClassLabel":
+        names = feature["names"]
+        if not 0 <= value < len(names):
+            raise ValueError(f"class label id {value} is not in 0..{len(names) - 1}")
+        return names[value]
+    return value

@@ -11,9 +11,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from datasets import ClassLabel, Features, LargeList, List, Sequence
+from datasets import Features
 
 from korea_deterrence.corpus import file_sha256
+from korea_deterrence.loaders.release_rows import decode_labels
 from korea_deterrence.schema import RecordValidator, Violation, schema_id
 
 SUMS, MANIFEST, CARD = "SHA256SUMS", "manifest.json", "README.md"
@@ -156,7 +157,7 @@ def _records(name: str, data_file: str, manifest: dict[str, Any], rows: list[dic
     validator, decoded, found = RecordValidator(schema, "release.record"), [], []
     for number, row in enumerate(rows, start=1):
         try:
-            decoded.append(_decode(row, features))
+            decoded.append(decode_labels(row, features.to_dict()))
         except (ValueError, IndexError) as err:
             found.append(Violation(data_file, number, "", "release.record", f"cannot decode labels: {err}"))
             continue
@@ -169,19 +170,6 @@ def _schema_names() -> dict[str, str]:
     files = resources.files("korea_deterrence.schema").iterdir()
     names = sorted(p.name.removesuffix(".schema.json") for p in files if p.name.endswith(".schema.json"))
     return {schema_id(n): n for n in names}
-
-
-def _decode(value: Any, feature: Any) -> Any:
-    """A row (or value) with ClassLabel ids replaced by their names, as the JSON Schema expects."""
-    if value is None:
-        return None
-    if isinstance(feature, (Features, dict)):
-        return {k: _decode(value.get(k), f) for k, f in feature.items()}
-    if isinstance(feature, (List, LargeList, Sequence)):
-        return [_decode(v, feature.feature) for v in value]
-    if isinstance(feature, ClassLabel):
-        return feature.int2str(value)
-    return value
 
 
 def offset_violations(configs: list[Config]) -> list[Violation]:
