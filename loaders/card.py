@@ -11,6 +11,7 @@ import yaml
 from korea_deterrence.loaders.citation import bibtex
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
 from korea_deterrence.loaders.annotated import annotation_statement
+from korea_deterrence.loaders.network_files import network_section
 from korea_deterrence.schema import features_from_schema, load_schema
 
 if TYPE_CHECKING:
@@ -112,8 +113,8 @@ def render_card(manifest: dict[str, Any], tables: list[ConfigTable]) -> str:
         name=PRETTY_NAME, version=manifest["version"], checksum=data_checksum(manifest), counts=counts,
         folder=release_folder(manifest), variant=variant_section(manifest, tables), holds=_holds(manifest),
         fields="\n".join(config_section(t) for t in tables if t.rows), bibtex=bibtex(manifest["version"]),
-        annotation=annotation_section(manifest), provenance=provenance_sentence(manifest),
-        sources=sources_section(manifest))
+        annotation=annotation_section(manifest), network=network_section(manifest),
+        provenance=provenance_sentence(manifest), sources=sources_section(manifest))
 
 
 def release_folder(manifest: dict[str, Any]) -> str:
@@ -229,7 +230,7 @@ ClassLabel fields hold ids; `features["blocks"].feature["kind"].names` gives the
 ## Annotation
 
 {annotation}
-## Fields
+{network}## Fields
 
 The tables below are generated from the JSON Schemas named in `manifest.json`.
 

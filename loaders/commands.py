@@ -246,6 +246,10 @@ def _release_commands(commands: argparse._SubParsersAction) -> None:
     push.add_argument("--previous", type=Path, default=None,
                       help="the release published before (e.g. its hub download): refused if rows changed but not the version")
     push.set_defaults(handler=_publish)
+    site = commands.add_parser("report", help="write a static explorer of a release (opens from file://, no server)")
+    site.add_argument("path", type=Path, help="the built release directory")
+    site.add_argument("--out", type=Path, required=True, help="directory for the site (replaced)")
+    site.set_defaults(handler=_explorer)
 
 
 def _validate_release(args: argparse.Namespace) -> int:
@@ -256,6 +260,20 @@ def _validate_release(args: argparse.Namespace) -> int:
 
     violations = validate_release(args.path)
     return _report(violations, args.format, {"release": str(args.path)}, f"release {args.path} valid")
+
+
+def _explorer(args: argparse.Namespace) -> int:
+    from korea_deterrence.loaders.report import write_report  # (jinja2, matplotlib: the `report` extra)
+    from korea_deterrence.loaders.validate_release import validate_release
+
+    violations = validate_release(args.path)
+    if violations:
+        print(render(violations), file=sys.stderr)
+        print(f"kdc report: {args.path} is not a valid release; nothing written", file=sys.stderr)
+        return INVALID
+    pages = write_report(args.path, args.out)
+    print(f"{len(pages)} pages written to {args.out}; open {(args.out / 'index.html').resolve().as_uri()}")
+    return OK
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from korea_deterrence.loaders.citation import ABSTRACT, AUTHOR, KEYWORDS, RIGHTS
 from korea_deterrence.loaders.annotated import annotation_statement
 from korea_deterrence.loaders.card import provenance_sentence
 from korea_deterrence.loaders.fields import FieldDoc, schema_fields, walk
+from korea_deterrence.loaders.network_files import croissant_files as network_files
 from korea_deterrence.loaders.version import RELEASE_DATE
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def croissant(manifest: dict[str, Any], tables: list[ConfigTable]) -> dict[str, 
         "keywords": KEYWORDS,
         "citeAs": bibtex(manifest["version"]),
         "isLiveDataset": False,
-        "distribution": [node for t in present for node in _distribution(t, manifest)],
+        "distribution": [node for t in present for node in _distribution(t, manifest)] + network_files(manifest),
         "recordSet": [_record_set(t) for t in present] + [e for t in present for e in _enumerations(t)],
         **rai_fields(present, manifest),
     }

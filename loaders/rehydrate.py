@@ -22,6 +22,8 @@ import pyarrow.parquet as pq
 
 from korea_deterrence.corpus import file_sha256, open_sources
 from korea_deterrence.loaders.card import FULL_KEY
+from korea_deterrence.loaders.network import release_statements
+from korea_deterrence.loaders.network_files import write_network_files
 from korea_deterrence.loaders.parquet import write_stored
 from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, move_into_place, write_articles,
                                               provenance_known, provenance_listing, sha256s,
@@ -186,6 +188,7 @@ def _write(release: Path, manifest: dict[str, Any], expected: list[Expected], ma
     if result.violations:
         return
     full = _full_manifest(manifest, root, tables, sources, bool(matched.missing))
+    full["network_files"] = write_network_files(root, release_statements(root))
     write_metadata(root, full, tables)
     result.tables = tables
     if not matched.missing and full["data_sha256"] != manifest[FULL_KEY]:

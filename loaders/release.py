@@ -17,6 +17,8 @@ from korea_deterrence.loaders.card import data_checksum, render_card
 from korea_deterrence.loaders.citation import citation_cff, zenodo_json
 from korea_deterrence.loaders.croissant import croissant
 from korea_deterrence.loaders.fields import label_rows
+from korea_deterrence.loaders.network import release_statements
+from korea_deterrence.loaders.network_files import write_network_files
 from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
 from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
 from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
@@ -78,13 +80,17 @@ def build(sources: Sources, out: Path, progress: Progress | None = None, annotat
         outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
                                            lambda *config: result.tables.append(_write_config(tmp, *config)))
         result.violations += outcome.violations
+        statements = [] if result.violations else release_statements(tmp)
+        result.tables.append(_write_config(tmp, "network", "network", (s.row() for s in statements)))
         named = [(t.name, t.schema) for t in result.tables if t.rows]
         result.tables.append(_write_config(tmp, "labels", "labels", label_rows(named)))
         result.unresolved = outcome.annotations.unresolved if outcome.annotations else []
         result.violations += result.unresolved if strict else []
         if result.violations:
             return result
-        manifest = full_manifest(sources, result.tables, tmp, annotation_inputs(annotations, outcome.annotations))
+        network = write_network_files(tmp, statements)
+        manifest = full_manifest(sources, result.tables, tmp, annotation_inputs(annotations, outcome.annotations),
+                                 network)
         write_metadata(tmp, manifest, result.tables)
         if text_free:
             from korea_deterrence.loaders.text_free_release import derive_text_free
@@ -124,11 +130,14 @@ def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, A
     return ConfigTable(name, schema, written.rows, written.nbytes, written.files)
 
 
-def full_manifest(sources: Sources, tables: list[ConfigTable], root: Path, annotation: dict[str, Any]) -> dict[str, Any]:
-    """manifest.json of a release built from `sources`, with the annotations' inputs and figures."""
+def full_manifest(sources: Sources, tables: list[ConfigTable], root: Path, annotation: dict[str, Any],
+                  network: list[dict[str, Any]]) -> dict[str, Any]:
+    """manifest.json of a release built from `sources`, with the annotations' inputs and figures and the
+    network files."""
     manifest = release_manifest(sources, tables, root)
     manifest["inputs"] += annotation.pop("inputs")
     manifest["annotation"] = annotation
+    manifest["network_files"] = network
     return manifest
 
 

@@ -11,9 +11,10 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from datasets import ClassLabel, Features, LargeList, List, Sequence
+from datasets import Features
 
 from korea_deterrence.corpus import file_sha256
+from korea_deterrence.loaders.release_rows import decode_labels
 from korea_deterrence.loaders.text_free import text_free_name
 from korea_deterrence.schema import RecordValidator, Violation, schema_id
 
@@ -53,7 +54,7 @@ class ShardRows:
     grow with the corpus."""
 
     shards: tuple[Path, ...]
-    features: Features
+    features: dict[str, Any]  # as Features.to_dict() gives them
 
     def column(self, name: str) -> Iterator[Any]:
         """One column's stored values (labels not decoded), reading that column only."""
@@ -64,7 +65,7 @@ class ShardRows:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for shard in self.shards:
             for batch in pq.ParquetFile(shard).iter_batches(batch_size=BATCH_ROWS):
-                yield from (_decode(row, self.features) for row in batch.to_pylist())
+                yield from (decode_labels(row, self.features) for row in batch.to_pylist())
 
 
 HUB_FILES = (".git", ".gitattributes", ".cache", ".huggingface")  # what a hub download adds to a release
@@ -84,7 +85,10 @@ def validate_release(root: Path, foreign_keys: tuple[ForeignKey, ...] = FOREIGN_
     configs = [c for c in (_read_config(root, name, manifest, card, found) for name in manifest["counts"]) if c]
     found += offset_violations(configs)
     found += foreign_key_violations(configs, foreign_keys)
-    return found
+    from korea_deterrence.loaders.network_files import network_violations  # it reads rows through this module
+
+    readable = len(configs) == sum(1 for c in manifest["counts"].values() if c.get("train"))
+    return found + (network_violations(root) if readable else [])  # computed from the configs just read
 
 
 def checksum_violations(root: Path) -> list[Violation]:
@@ -154,7 +158,7 @@ def _read_config(root: Path, name: str, manifest: dict[str, Any], card: dict[str
     if card.get(name) != features:
         found.append(Violation(CARD, 0, f"/dataset_info/{name}", "release.features",
                                f"card features differ from {data_file}: {_first_difference(card.get(name), features)}"))
-    config = Config(name, data_file, ShardRows(tuple(root / shard for shard in shards), features))
+    config = Config(name, data_file, ShardRows(tuple(root / shard for shard in shards), features.to_dict()))
     try:
         found += _record_violations(config, manifest)
     except Exception as err:  # noqa: BLE001 - a shard that cannot be read or decoded mid-way
@@ -188,19 +192,6 @@ def _schema_names() -> dict[str, str]:
     files = resources.files("korea_deterrence.schema").iterdir()
     names = sorted(p.name.removesuffix(".schema.json") for p in files if p.name.endswith(".schema.json"))
     return {schema_id(n): n for name in names for n in (name, text_free_name(name))}
-
-
-def _decode(value: Any, feature: Any) -> Any:
-    """A row (or value) with ClassLabel ids replaced by their names, as the JSON Schema expects."""
-    if value is None:
-        return None
-    if isinstance(feature, (Features, dict)):
-        return {k: _decode(value.get(k), f) for k, f in feature.items()}
-    if isinstance(feature, (List, LargeList, Sequence)):
-        return [_decode(v, feature.feature) for v in value]
-    if isinstance(feature, ClassLabel):
-        return feature.int2str(value)
-    return value
 
 
 def offset_violations(configs: list[Config]) -> list[Violation]:

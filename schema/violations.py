@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "release.record": "a row is not valid against the JSON Schema named in manifest.json",
     "release.offsets": "a span row's text is not articles.text[start:end] (text-free: its span lies outside the article)",
     "release.foreign-key": "an id column names a row that its referenced config does not have",
+    "release.network": "a network file is not the one the release's claims, articles and actors give (or is absent or extra)",
     "rehydrate.not-text-free": "kdc rehydrate was given a release that is not a text-free variant",
     "rehydrate.version": "the text-free release was made by another kdc version than the one rehydrating it",
     "rehydrate.missing": "no copy of an article of the text-free release was found under --raw",

@@ -23,7 +23,8 @@ def test_file_objects_name_every_parquet_file_with_its_sha256(release: Path) -> 
     doc = json.loads((release / "croissant.json").read_text("utf-8"))
     files = {f["contentUrl"]: f["sha256"] for f in doc["distribution"]}
     parquet = sorted(p.relative_to(release).as_posix() for p in release.glob("data/*/*.parquet"))
-    assert sorted(files) == parquet
+    network = sorted(p.relative_to(release).as_posix() for p in release.glob("network/*"))
+    assert sorted(files) == sorted(parquet + network)
     assert all(file_sha256(release / path) == digest for path, digest in files.items())
     counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
     configs = [name for name, c in counts.items() if c["train"]]

@@ -56,7 +56,8 @@ def test_manifest_and_checksums(release: Path) -> None:
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
     metadata = {"README.md", "manifest.json", "croissant.json", "CITATION.cff", "DATASHEET.md", ".zenodo.json"}
     assert ARTICLES in manifest["data_sha256"]
-    assert set(sums) == metadata | set(manifest["data_sha256"])
+    network = {f["path"] for f in manifest["network_files"]}
+    assert set(sums) == metadata | set(manifest["data_sha256"]) | network
 
 
 def test_two_builds_are_byte_identical(release: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from korea_deterrence.loaders.validate_release import (
 from korea_deterrence.schema import RULES
 
 ARTICLES = "data/articles/train-00000-of-00001.parquet"
+GEXF = "network/two_mode.policy_shift.gexf"
 
 
 def _flip_last_byte(root: Path) -> None:
@@ -62,6 +63,8 @@ CASES: dict[str, tuple[Callable[[Path], None], list[tuple[str, str]]]] = {
     "release.manifest": (lambda r: _edit_manifest(r, lambda m: m["schemas"].update(articles="urn:x")),
                          [("manifest.json", "release.sha256"), ("manifest.json", "release.manifest")]),
     "release.record": (_bad_record, [(ARTICLES, "release.sha256"), (ARTICLES, "release.record")]),
+    "release.network": (lambda r: (r / GEXF).write_text((r / GEXF).read_text().replace('"favor"', '"against"')),
+                        [(GEXF, "release.sha256"), (GEXF, "release.network")]),
 }
 
 
