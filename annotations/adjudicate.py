@@ -18,6 +18,7 @@ _VALUE_KEYS = {
     "mention": {"mention_type", "actor_id"},
     "claim": {"claim_type", "checkworthiness", "stance", "claimer", "cluster_id"},
 }
+_OPTIONAL_KEYS = {"claim": {"topic", "attribution", "source_document"}}  # codebook 2.0.0; absent means None
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ def adjudicate(items: dict[str, Item], annotators: dict[str, set[str]], decision
     for key in sorted(items):
         item, decision = items[key], decisions.get(key)
         if decision is not None:
-            problem = bad_value(item, decision, label, codebook, {a.actor_id: a.type for a in actors})
+            problem = bad_value(item, decision, label, codebook, actors)
             if problem:
                 found.append(problem)
             elif decision.decision == "accept":
-                gold.append(_gold(item, decision.value or {}, "adjudicated", decision))
+                gold.append(_gold(item, with_optional_keys(item.kind, decision.value or {}), "adjudicated", decision))
             continue
         coders = sorted(annotators.get(item.article_id, ()))
         values = [item.values.get(a) for a in coders]
@@ -96,15 +97,26 @@ def _gold(item: Item, value: dict[str, Any], basis: str, decision: Decision | No
     return Gold(item, value, basis, agreeing, decision)
 
 
+def with_optional_keys(kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A decision's value with the keys a codebook before 2.0.0 did not have filled with None, as in the
+    annotators' values (so that a decision made under 1.0.1 credits the same annotators as before)."""
+    return {**dict.fromkeys(_OPTIONAL_KEYS.get(kind, ())), **value}
+
+
 def bad_value(item: Item, decision: Decision, label: str, codebook: Codebook,
-               actor_types: dict[str, str]) -> Violation | None:
+              actors: tuple[Actor, ...]) -> Violation | None:
+    """What is wrong with an accepted value, judged by the codebook as of the decision's guideline version."""
     if decision.decision == "reject":
         return None
-    value = decision.value or {}
-    if set(value) != _VALUE_KEYS[item.kind]:
-        message = f"an accepted {item.kind} needs exactly the keys {sorted(_VALUE_KEYS[item.kind])}"
+    value, required = decision.value or {}, _VALUE_KEYS[item.kind]
+    if not required <= set(value) <= required | _OPTIONAL_KEYS.get(item.kind, set()):
+        optional = sorted(_OPTIONAL_KEYS.get(item.kind, ()))
+        message = (f"an accepted {item.kind} needs exactly the keys {sorted(required)}"
+                   + (f" (and may have {optional})" if optional else ""))
     else:
-        wrong = [k for k, ok in _value_checks(item.kind, value, codebook, actor_types) if not ok]
+        cb = codebook.at(decision.guideline_version)
+        current = {a.actor_id: a.type for a in actors if a.current(cb.version)}
+        wrong = [k for k, ok in _value_checks(item.kind, with_optional_keys(item.kind, value), cb, current) if not ok]
         message = f"{', '.join(wrong)} of the accepted {item.kind} not allowed by the codebook and registry" if wrong else ""
     return Violation(label, decision.line, "/value", "adjudication.invalid-value", message) if message else None
 
@@ -116,15 +128,21 @@ def _value_checks(kind: str, v: dict[str, Any], cb: Codebook, actor_types: dict[
     if kind == "mention":
         return [("mention_type", v["mention_type"] in cb.mention_types),
                 ("actor_id", actor_types.get(v["actor_id"]) == v["mention_type"])]
-    stance = v["stance"]
-    claimer = v["claimer"]
+    stance, claimer, attribution = v["stance"], v["claimer"], v["attribution"]
+    documents = {a for a, kind in actor_types.items() if kind == "document"}
     return [("claim_type", v["claim_type"] in cb.claim_types),
+            ("topic", v["topic"] in cb.claim_topics if cb.claim_topics else v["topic"] is None),
+            ("attribution", attribution is None or _is_span(attribution)),
+            ("source_document", v["source_document"] is None or v["source_document"] in documents),
             ("checkworthiness", v["checkworthiness"] in cb.checkworthiness),
-            ("stance", isinstance(stance, dict) and set(stance) == set(cb.stance_targets)
+            ("stance", isinstance(stance, dict) and set(cb.at("1.0.0").stance_targets) <= set(stance) <= set(cb.stance_targets)
              and all(x in cb.stance_labels for x in stance.values())),
-            ("claimer", claimer is None or (isinstance(claimer, dict) and set(claimer) == {"start", "end"}
-                                            and all(isinstance(x, int) for x in claimer.values()))),
+            ("claimer", claimer is None or _is_span(claimer)),
             ("cluster_id", v["cluster_id"] is None or bool(CLUSTER_ID.fullmatch(str(v["cluster_id"]))))]
+
+
+def _is_span(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"start", "end"} and all(isinstance(x, int) for x in value.values())
 
 
 def _disagreement(item: Item, coders: list[str]) -> str:

@@ -118,8 +118,7 @@ def checked(record: dict[str, Any], item_kind: str, file: str) -> None:
         raise StudioError(f"{record['key']}: {problems[0].pointer}: {problems[0].message}")
     item = Item(record["key"], item_kind, "", None, None)
     decision = Decision(**record, line=0)
-    actor_types = {a.actor_id: a.type for a in load_registry()}
-    problem = bad_value(item, decision, file, load_codebook(), actor_types)
+    problem = bad_value(item, decision, file, load_codebook(), load_registry())
     if problem:
         raise StudioError(f"{record['key']}: {problem.message}")
 

@@ -65,11 +65,16 @@ def agreement_table(items: dict[str, Item], annotators: dict[str, set[str]],
     """Every agreement figure over articles annotated by at least two annotators."""
     shared = {a for a, coders in annotators.items() if len(coders) >= 2}
     chosen = [i for i in items.values() if i.article_id in shared]
+    labeled = {i.key.rsplit(":", 1)[1] for i in items.values() if i.kind == "stance"}
+    labeled |= {t for i in items.values() if i.kind == "claim" for v in i.values.values() for t in v["stance"]}
+    targets = [t for t in targets if t in labeled or not items]  # a target no label has (yet) has no figure
     rows = [_alpha("stance", f"document stance: {t}", [i for i in chosen if i.key.endswith(":" + t)], "label")
             for t in targets]
     claims = [i for i in chosen if i.kind == "claim"]
     rows.append(_alpha("claims", "claim type", claims, "claim_type"))
     rows.append(_alpha("claims", "check-worthiness", claims, "checkworthiness"))
+    if any(v.get("topic") is not None for i in claims for v in i.values.values()):
+        rows.append(_alpha("claims", "claim topic", claims, "topic"))
     rows += [_alpha("claims", f"claim stance: {t}", claims, "stance", t) for t in targets]
     rows.append(_alpha("mentions", "actor link (same span)", [i for i in chosen if i.kind == "mention"], "actor_id"))
     for kind in ("mention", "claim"):
@@ -78,7 +83,8 @@ def agreement_table(items: dict[str, Item], annotators: dict[str, set[str]],
 
 
 def _alpha(layer: str, measure: str, items: list[Item], key: str, sub: str | None = None) -> AgreementRow:
-    units = [[_pick(v, key, sub) for v in i.values.values()] for i in items if len(i.values) >= 2]
+    units = [[_pick(v, key, sub) for v in i.values.values() if sub is None or sub in v[key]] for i in items]
+    units = [u for u in units if len(u) >= 2]
     value = krippendorff_alpha_nominal(units)
     note = "Krippendorff's alpha (nominal) over units labeled by 2+ annotators"
     return AgreementRow(layer, measure, value, len(units), note if value is not None else note + "; undefined")

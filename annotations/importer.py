@@ -91,7 +91,7 @@ def _annotation(loc: Located, anchored: tuple[str, Anchor, ArticleText], codeboo
     result.annotations += 1
     article_id, anchor, article = anchored
     ctx = Context(label, f"/{loc.task_index}/annotations/{loc.annotation_index}", task.get("id"),
-                  annotation.get("id"), article_id, task["data"]["text"], anchor, entry, codebook,
+                  annotation.get("id"), article_id, task["data"]["text"], anchor, entry, codebook.at(entry.guideline_version),
                   {a.actor_id: a for a in actors})
     annotator = ctx.annotator(annotation.get("completed_by"))
     if annotator is None:

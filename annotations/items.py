@@ -25,9 +25,13 @@ def mention_value(m: RawMention) -> dict[str, Any]:
 
 
 def claim_value(c: RawClaim, claimer_span: tuple[int, int] | None) -> dict[str, Any]:
+    """What annotators must agree on for a claim (the unsure flag is not compared: it is about the annotator).
+    Targets and fields that the claim's codebook version lacks are absent (stance) or None (the rest)."""
     return {"claim_type": c.claim_type, "checkworthiness": c.checkworthiness, "stance": dict(c.stances),
             "claimer": None if claimer_span is None else {"start": claimer_span[0], "end": claimer_span[1]},
-            "cluster_id": c.cluster_id}
+            "cluster_id": c.cluster_id, "topic": c.topic,
+            "attribution": None if c.attribution is None else {"start": c.attribution[0], "end": c.attribution[1]},
+            "source_document": c.source_document}
 
 
 def group_items(mentions: Iterable[RawMention], claims: Iterable[RawClaim],

@@ -29,6 +29,7 @@ class RawMention:
     mention_type: str
     actor_id: str
     source: LabelSource
+    unsure_note: str | None = None  # the annotator flagged the label as unsure and said why (codebook 2.0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,10 @@ class RawClaim:
     claimer_actor_id: str | None
     cluster_id: str | None
     source: LabelSource
+    topic: str | None = None  # codebook 2.0.0 and later
+    attribution: tuple[int, int, str] | None = None  # the linked attribution span (start, end, text)
+    source_document: str | None = None  # the document actor the claim is reported from
+    unsure_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

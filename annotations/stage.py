@@ -34,6 +34,7 @@ class AnnotationSet:
     exports: int = 0
     items: dict[str, Item] = field(default_factory=dict)
     coders: dict[str, set[str]] = field(default_factory=dict)  # article -> its annotators
+    texts: Mapping[str, ArticleText] = field(default_factory=dict)  # the annotated articles' current texts
 
     def disagreements(self) -> list[Item]:
         """The items that no decision and no unanimous agreement resolve, in key order."""
@@ -55,7 +56,7 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     if root is None:
         return AnnotationSet(agreement=agreement_table({}, {}, load_codebook().stance_targets))
     label = annotations_label(root)
-    result = AnnotationSet()
+    result = AnnotationSet(texts=articles)
     result.annotators, result.violations = read_annotators(root, label)
     result.violations += registry_violations() + _foreign_package_data(root, label)
     exports = open_exports(root / EXPORTS, f"{label}/{EXPORTS}", set(result.annotators))

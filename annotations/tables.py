@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from korea_deterrence.annotations.adjudicate import Gold
-from korea_deterrence.annotations.codebook import load_registry
+from korea_deterrence.annotations.codebook import load_codebook, load_registry
 from korea_deterrence.annotations.records import LabelSource, RawClaim, RawMention, RawStance
 from korea_deterrence.annotations.stage import AnnotationSet
 from korea_deterrence.corpus import as_record
@@ -44,7 +44,10 @@ def gold_rows(annotations: AnnotationSet, kind: str) -> Iterator[dict[str, Any]]
     for g in gold:
         article = g.item.article_id
         provenance = _gold(g, versions.setdefault(article, _versions(annotations, article)))
-        yield {**_ROW[kind](g, actors), "gold": provenance}
+        row = _ROW[kind](g, actors)
+        if row.get("attribution_start") is not None:
+            row["attribution_text"] = annotations.texts[article].text[row["attribution_start"]:row["attribution_end"]]
+        yield {**row, "gold": provenance}
 
 
 def gold_mention_actors(gold: list[Gold]) -> dict[tuple[str, int, int], str]:
@@ -67,7 +70,14 @@ def _claim(g: Gold, actors: dict[tuple[str, int, int], str]) -> dict[str, Any]:
             "claimer_mention_id": mention_id(article, claimer["start"], claimer["end"]) if claimer else None,
             "claimer_actor_id": actors[(article, claimer["start"], claimer["end"])] if claimer else None,
             "claimer_is_outlet": claimer is None,
-            "cluster_id": v["cluster_id"]}
+            "cluster_id": v["cluster_id"], "topic": v["topic"], **_attribution(v["attribution"]),
+            "source_document_id": v["source_document"]}
+
+
+def _attribution(span: dict[str, int] | None) -> dict[str, Any]:
+    """The attribution columns; the text is filled in from the article by `gold_rows`."""
+    start, end = (span["start"], span["end"]) if span else (None, None)
+    return {"attribution_start": start, "attribution_end": end, "attribution_text": None}
 
 
 def _stance(g: Gold, actors: dict[tuple[str, int, int], str]) -> dict[str, Any]:
@@ -86,7 +96,15 @@ def raw_rows(annotations: AnnotationSet) -> Iterator[dict[str, Any]]:
 
 
 _EMPTY = dict.fromkeys(["start", "end", "text", "mention_type", "actor_id", "claim_type", "checkworthiness",
-                        "claimer_actor_id", "claimer_start", "claimer_end", "cluster_id"])
+                        "claimer_actor_id", "claimer_start", "claimer_end", "cluster_id", "topic", "attribution_start",
+                        "attribution_end", "source_document_id", "unsure", "unsure_note"])
+
+
+def _unsure(note: str | None, source: LabelSource) -> dict[str, Any]:
+    """The unsure flag and note; null for labels made under a codebook that had no flag."""
+    if not load_codebook().at(source.guideline_version).has("unsure"):
+        return {"unsure": None, "unsure_note": None}
+    return {"unsure": note is not None, "unsure_note": note}
 
 
 def _source(s: LabelSource) -> dict[str, Any]:
@@ -96,7 +114,8 @@ def _source(s: LabelSource) -> dict[str, Any]:
 def _raw_mention(m: RawMention) -> dict[str, Any]:
     return {"label_id": f"{m.source.annotator_id}:{m.article_id}:mention:{m.start}-{m.end}", "layer": "mention",
             "article_id": m.article_id, **_EMPTY, "start": m.start, "end": m.end, "text": m.text,
-            "mention_type": m.mention_type, "actor_id": m.actor_id, "stance": [], "source": _source(m.source)}
+            "mention_type": m.mention_type, "actor_id": m.actor_id, **_unsure(m.unsure_note, m.source), "stance": [],
+            "source": _source(m.source)}
 
 
 def _raw_claim(c: RawClaim, mentions: list[RawMention]) -> dict[str, Any]:
@@ -105,8 +124,10 @@ def _raw_claim(c: RawClaim, mentions: list[RawMention]) -> dict[str, Any]:
             "article_id": c.article_id, **_EMPTY, "start": c.start, "end": c.end, "text": c.text,
             "claim_type": c.claim_type, "checkworthiness": c.checkworthiness, "claimer_actor_id": c.claimer_actor_id,
             "claimer_start": claimer.start if claimer else None, "claimer_end": claimer.end if claimer else None,
-            "cluster_id": c.cluster_id, "stance": [{"target": t, "label": label} for t, label in c.stances],
-            "source": _source(c.source)}
+            "cluster_id": c.cluster_id, "topic": c.topic, "source_document_id": c.source_document,
+            "attribution_start": c.attribution[0] if c.attribution else None,
+            "attribution_end": c.attribution[1] if c.attribution else None, **_unsure(c.unsure_note, c.source),
+            "stance": [{"target": t, "label": label} for t, label in c.stances], "source": _source(c.source)}
 
 
 def _raw_stances(stances: list[RawStance]) -> list[dict[str, Any]]:

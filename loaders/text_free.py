@@ -69,8 +69,8 @@ class SpanMismatch(ValueError):
 
 
 def fill(row: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, Any]:
-    """A text-free span record made full again: each hashed field is `text[start:end]` of the article,
-    checked against its sha256 (SpanMismatch names the field and both hashes)."""
+    """A text-free span record made full again: each hashed field `<prefix>text` is the article's
+    `text[<prefix>start:<prefix>end]`, checked against its sha256 (SpanMismatch names the field and both hashes)."""
     out: dict[str, Any] = {}
     for name, node in schema["properties"].items():
         mode = node.get(TEXT_KEYWORD)
@@ -78,9 +78,10 @@ def fill(row: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, An
             out[name] = row[name]
             continue
         expected = row[f"{name}_sha256"]
-        value = None if expected is None else text[row["start"]:row["end"]]
+        start, end = row[f"{name.removesuffix('text')}start"], row[f"{name.removesuffix('text')}end"]
+        value = None if expected is None else text[start:end]
         if sha256_text(value) != expected:
-            raise SpanMismatch(f"{name}: text[{row['start']}:{row['end']}] of the rehydrated article has sha256 "
+            raise SpanMismatch(f"{name}: text[{start}:{end}] of the rehydrated article has sha256 "
                                f"{sha256_text(value)}, the release records {expected}")
         out[name] = value
     return out

@@ -84,6 +84,8 @@ RULES: dict[str, str] = {
     "registry.unknown-field": "an actor record has a field the schema does not define",
     "registry.order": "actor ids are not unique and sorted",
     "registry.alias": "an alias belongs to two actors",
+    "registry.unattested": "an actor's unattested_aliases are not all among its aliases",
+    "registry.superseded": "a superseded actor does not name a current actor and a codebook version, or keeps aliases",
 }
 
 

@@ -559,7 +559,9 @@ def set_relation_label(driver: WebDriver, index: int, label: str, timeout: float
                         timeout, "Show Relation Labels button")[0]
         click(driver, show)
     parent = item.find_element(By.XPATH, "..")
-    trigger = wait_for(driver, lambda d: visible(d, meta_trigger, parent), timeout, "relation label select")[0]
+    # one label select per relation whose labels are shown, in row order: the index-th row's is the index-th
+    trigger = wait_for(driver, lambda d: (visible(d, meta_trigger, parent) + [None] * (index + 1))[index],
+                       timeout, "relation label select")
     click(driver, trigger)
     option = wait_for(driver, lambda d: visible(
         d, f"[data-slot='popover-content'] [data-testid='select-option-{label}']"), timeout,

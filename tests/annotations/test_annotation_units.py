@@ -34,11 +34,15 @@ def test_label_config_parses_and_matches_the_codebook() -> None:
     codebook, actors = load_codebook(), load_registry()
     interface = LabelInterface(label_config(codebook, actors))
     controls = {c.name: c for c in interface.controls}
-    expected = {"mention": codebook.mention_types, "claim": ("claim",), "actor": tuple(a.actor_id for a in actors),
-                "claim_type": codebook.claim_types, "checkworthiness": codebook.checkworthiness,
+    current = [a for a in actors if a.superseded_by is None]
+    expected = {"mention": codebook.mention_types, "claim": ("claim", "attribution"),
+                "actor": tuple(a.actor_id for a in current), "claim_type": codebook.claim_types,
+                "checkworthiness": codebook.checkworthiness, "topic": codebook.claim_topics,
+                "source_document": tuple(a.actor_id for a in current if a.type == "document"), "unsure": ("unsure",),
                 **{claim_stance_name(t): codebook.stance_labels for t in codebook.stance_targets},
                 **{doc_stance_name(t): codebook.stance_labels for t in codebook.stance_targets}}
-    assert set(controls) == set(expected) | {"cluster"}
+    assert "us_national_defense_strategy_2026" not in expected["actor"]  # superseded in 2.0.0: not offered
+    assert set(controls) == set(expected) | {"cluster", "unsure_note"}
     for name, labels in expected.items():
         assert list(controls[name].labels) == list(labels), name
 
@@ -54,9 +58,14 @@ def _registry(*edits: dict) -> str:
 
 @pytest.mark.parametrize(("text", "found"), [
     (lambda: _registry({}, {"actor_id": "aaa"}), [(2, "/actor_id", "registry.order")]),
-    (lambda: _registry({}, {"aliases": ["Biden administration"]}), [(2, "/aliases", "registry.alias")]),
+    (lambda: _registry({}, {"aliases": ["Biden administration"], "unattested_aliases": []}), [(2, "/aliases", "registry.alias")]),
     (lambda: _registry({}, {"type": "planet"}), [(2, "/type", "registry.invalid-value")]),
     (lambda: _registry({}, {"colour": "red"}), [(2, "", "registry.unknown-field")]),
+    (lambda: _registry({}, {"unattested_aliases": ["Beijing"]}), [(2, "/unattested_aliases", "registry.unattested")]),
+    (lambda: _registry({}, {"superseded_by": "nobody", "superseded_in": "2.0.0", "aliases": [], "unattested_aliases": []}),
+     [(2, "/superseded_by", "registry.superseded")]),
+    (lambda: _registry({}, {"superseded_by": "biden_administration", "superseded_in": "2.0.0", "unattested_aliases": []}),
+     [(2, "/superseded_by", "registry.superseded")]),  # keeps its aliases
     (lambda: "\n".join(registry_text().splitlines()[:1]) + "\n{\n", [(2, "", "registry.invalid-value")]),
 ])
 def test_each_registry_rule(text, found) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 import ls_page as page
 from conftest import REPO_ROOT
+from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.loaders.cli import main
 from studio_steps import build, files_under, personal, register, use_server
 
@@ -31,6 +32,10 @@ PROJECT, ADJUDICATION = "kdc page", "kdc page adjudication"
 ANNOTATORS, ADJUDICATOR = ("ann-page-1", "ann-page-2"), "adj-page"
 CLAIM = "South Korea would take primary responsibility for deterring North Korea 😀"
 MENTION = "Analysts at the Sn\u0308ow Institute"
+ATTRIBUTION = "The Pentagon said"
+UNSURE_NOTE = "analysts or experts? the text says analysts"
+TARGETS = ("policy_shift", "us_commitment_credibility", "us_troop_reduction", "opcon_transfer", "burden_sharing",
+           "denuclearization_goal", "strategic_flexibility")
 ARTIFACTS = Path(os.environ.get("KDC_TEST_ARTIFACTS") or REPO_ROOT / "test-artifacts")
 
 
@@ -51,22 +56,29 @@ def annotate(driver, url: str, user, project_id: int, task_id: int, policy_shift
     page.open_stream(driver, url, project_id, task_id)
     page.select_label(driver, "claim", control="claim")
     claim = page.select_text(driver, CLAIM)
+    page.select_label(driver, "attribution", control="claim")
+    attribution = page.select_text(driver, ATTRIBUTION)
     page.select_label(driver, "unnamed_source", control="mention")
     mention = page.select_text(driver, MENTION)
     page.select_region(driver, mention["cleanId"])
     page.choose(driver, "actor", "unnamed_analysts")
+    page.choose(driver, "unsure", "unsure")
+    page.type_text_area(driver, "unsure_note", UNSURE_NOTE)
     page.select_region(driver, claim["cleanId"])
     for control, value in (("claim_type", "reported_statement"), ("checkworthiness", "check_worthy"),
-                           ("claim_stance__policy_shift", "favor"),
-                           ("claim_stance__us_commitment_credibility", "none")):
+                           ("topic", "responsibility_shift"), ("claim_stance__policy_shift", "favor"),
+                           *((f"claim_stance__{t}", "none") for t in TARGETS[1:]),
+                           ("source_document", "national_defense_strategy_2026")):
         page.choose(driver, control, value)
     page.type_text_area(driver, "cluster", "c-page-claim")
     page.draw_relation(driver, claim["cleanId"], mention["cleanId"], label="claimed_by")
+    page.draw_relation(driver, claim["cleanId"], attribution["cleanId"], label="attribution")
     if pull is not None:
         page.js_until(driver, "return Htx.annotationStore.selected.draftId > 0;", 30, "the page's draft saved")
         pull()
     page.choose(driver, "stance__policy_shift", policy_shift)
-    page.choose(driver, "stance__us_commitment_credibility", "neutral")
+    for target in TARGETS[1:]:
+        page.choose(driver, f"stance__{target}", "neutral")
     page.submit(driver)
 
 
@@ -124,10 +136,15 @@ def test_team_round_trip_in_the_page(label_studio, driver, tmp_path: Path, monke
     assert text[claim["start"]:claim["end"]] == CLAIM and drawn["actor_id"] == "unnamed_analysts"
     assert claim["claimer_mention_id"] == drawn["mention_id"] and claim["claimer_actor_id"] == "unnamed_analysts"
     assert claim["cluster_id"] == "c-page-claim" and claim["gold"]["annotators"] == list(ANNOTATORS)
+    assert (claim["attribution_text"], text[claim["attribution_start"]:claim["attribution_end"]]) == (ATTRIBUTION,) * 2
+    topic = load_codebook().claim_topics.index("responsibility_shift")  # a ClassLabel id in the Parquet file
+    assert (claim["topic"], claim["source_document_id"]) == (topic, "national_defense_strategy_2026")
     stance = pq.read_table(release / "data" / "stance").to_pylist()
     assert {(s["gold"]["adjudicator"], s["gold"]["reason"]) for s in stance} == {(None, None), (ADJUDICATOR, reason)}
     raw = pq.read_table(release / "data" / "raw_labels").to_pylist()
     assert {r["source"]["annotator_id"] for r in raw} == set(ANNOTATORS)
+    flagged = [(r["text"], r["unsure"], r["unsure_note"]) for r in raw if r["layer"] == 0 and r["unsure"]]  # layer 0: mention
+    assert flagged == [(MENTION, True, UNSURE_NOTE)] * 2
 
     written = files_under(root, release)
     assert len(written) > 10 and personal(written, [label_studio.api_key, *(u.email for u in (one, two))]) == []

@@ -65,10 +65,16 @@ def test_ids_join(loaded: dict[str, datasets.Dataset], config: str, column: str,
 
 
 def test_every_claim_has_a_claimer_and_a_stance_per_target(loaded: dict[str, datasets.Dataset]) -> None:
+    """Every target of the codebook version the claim was labeled under, and no other (round 1: the two 1.x
+    targets; the targets codebook 2.0.0 added have no row rather than a `none` nobody gave)."""
+    from korea_deterrence.annotations.codebook import load_codebook, version_key
+
     targets = loaded["claims"].features["stance"].feature["target"].names
     for row in loaded["claims"]:
         assert row["claimer_is_outlet"] == (row["claimer_mention_id"] is None)
-        assert sorted(s["target"] for s in row["stance"]) == list(range(len(targets)))
+        version = max(row["gold"]["guideline_version"].split(","), key=version_key)
+        expected = [targets.index(t) for t in load_codebook().at(version).stance_targets]
+        assert sorted(s["target"] for s in row["stance"]) == expected
 
 
 def test_card_features_equal_parquet_metadata_for_every_config(release: Path) -> None:
