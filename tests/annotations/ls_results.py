@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from korea_deterrence.annotations.codebook import load_registry
+from korea_deterrence.annotations.codebook import load_codebook, load_registry
 from korea_deterrence.annotations.labelconfig import (
-    ACTOR, CHECKWORTHINESS, CLAIM, CLAIM_LABEL, CLAIM_TYPE, CLAIMED_BY, CLUSTER, MENTION, claim_stance_name,
+    ACTOR, CHECKWORTHINESS, CLAIM, CLAIM_LABEL, CLAIM_TYPE, CLAIMED_BY, CLUSTER, MENTION, TOPIC, claim_stance_name,
     doc_stance_name)
 from korea_deterrence.annotations.tasks import task as task_of
 from korea_deterrence.corpus import Article, iter_articles, open_sources
@@ -73,13 +73,24 @@ def mention(rid: str, text: str, part: str, actor_id: str, label: str | None = N
 
 
 def claim(rid: str, text: str, part: str, claim_type: str, checkworthiness: str, stances: dict[str, str],
-          claimer: str | None = None, cluster_id: str | None = None) -> list[Result]:
+          claimer: str | None = None, cluster_id: str | None = None, topic: str = "responsibility_shift") -> list[Result]:
+    """A claim answered as the current codebook asks (stance `none` toward every target not in `stances`)."""
     region = span(rid, CLAIM, CLAIM_LABEL, text, part)
     results = [region, region_choice(region, CLAIM_TYPE, claim_type),
-               region_choice(region, CHECKWORTHINESS, checkworthiness)]
-    results += [region_choice(region, claim_stance_name(t), label) for t, label in stances.items()]
+               region_choice(region, CHECKWORTHINESS, checkworthiness), region_choice(region, TOPIC, topic)]
+    results += [region_choice(region, claim_stance_name(t), label) for t, label in every_target(stances).items()]
     results += [cluster(region, cluster_id)] if cluster_id else []
     return results + ([relation(rid, claimer)] if claimer else [])
+
+
+def every_target(stances: dict[str, str]) -> dict[str, str]:
+    """`stances`, with `none` toward every other target of the current codebook."""
+    return {t: stances.get(t, "none") for t in load_codebook().stance_targets}
+
+
+def doc_stances(stances: dict[str, str]) -> list[Result]:
+    """Document stances toward every target of the current codebook (`none` where not given)."""
+    return [doc_stance(t, label) for t, label in every_target(stances).items()]
 
 
 def fx_a_result(text: str | None = None, policy_shift: str = "neutral", us_actor: str = "united_states",
@@ -93,9 +104,15 @@ def fx_a_result(text: str | None = None, policy_shift: str = "neutral", us_actor
         *claim("c-help", text, "it would help", "policy_position", "not_check_worthy", both, "m-us", "c-us-help"),
         *claim("c-agree", text, "South Korea agreed", "factual", "check_worthy",
                {"policy_shift": "neutral", "us_commitment_credibility": "none"}),
-        doc_stance("policy_shift", policy_shift),
-        doc_stance("us_commitment_credibility", "favor"),
+        *doc_stances({"policy_shift": policy_shift, "us_commitment_credibility": "favor"}),
     ]
+
+
+def fx_b_result(policy_shift: str) -> list[Result]:
+    """A complete annotation of fx-b: one claim, the document stance toward policy_shift as given."""
+    text = articles()["fx-b"].text
+    return [*claim("c-one", text, "with one sentence", "factual", "not_check_worthy", {}),
+            *doc_stances({"policy_shift": policy_shift})]
 
 
 def annotation(aid: int, user: int | dict[str, Any], result: list[Result], cancelled: bool = False) -> dict[str, Any]:
@@ -131,7 +148,7 @@ def manifest_entry(file: str, data: bytes, annotators: dict[int, str]) -> dict[s
     """A MANIFEST.jsonl line as `kdc studio pull` writes it."""
     return {"file": file, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
             "pulled_at": "2026-02-02T08:00:00Z", "project_title": "korea-deterrence",
-            "label_studio_version": "1.23.2", "guideline_version": "1.0.0",
+            "label_studio_version": "1.23.2", "guideline_version": load_codebook().version,
             "annotators": {str(k): v for k, v in sorted(annotators.items())}}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import datasets
 
 import ls_results as r
+from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.loaders.cli import main
 from make_fixtures import STANCE_KEY, Spec, base, write
 
@@ -49,7 +50,9 @@ def test_agreeing_annotators_give_unanimous_gold(tmp_path: Path) -> None:
     text = r.articles()["fx-a"].text
     mentions, claims, stance = rows(release, "mentions"), rows(release, "claims"), rows(release, "stance")
     assert [(m["text"], m["actor_id"]) for m in mentions] == [("U.S.", "united_states"), ("South Korea", "south_korea")]
-    assert len(claims) == 2 and len(stance) == 2
+    targets = load_codebook().stance_targets
+    assert len(claims) == 2 and len(stance) == len(targets) == 7
+    assert {c["topic"] for c in claims} == {"responsibility_shift"} and len(claims[0]["stance"]) == 7
     for row in mentions + claims:
         assert text[row["start"]:row["end"]] == row["text"]
     for row in mentions + claims + stance:

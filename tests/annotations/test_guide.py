@@ -13,7 +13,10 @@ from pathlib import Path
 import label_studio_sdk
 import pytest
 
+import ls_results as r
 from conftest import START_ARGS, AdminSession
+from korea_deterrence.annotations.codebook import load_codebook, load_registry
+from korea_deterrence.annotations.labelconfig import ACTOR, CLAIM_LABEL, MENTION, TOPIC, claim_stance_name, doc_stance_name
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.loaders.cli import main
 from studio_steps import files_under, personal, use_server
@@ -35,8 +38,32 @@ def test_server_is_started_as_the_guide_says() -> None:
     assert f"label-studio {' '.join(START_ARGS)} 8080" in start  # what the test fixture runs
 
 
+def as_current_codebook(result: list[r.Result]) -> list[r.Result]:
+    """A round-1 (codebook 1.x) result answered as the current codebook asks: superseded actors replaced,
+    topic `other` and stance `none` toward the targets 1.x did not have, on every claim and the document."""
+    registry = {a.actor_id: a for a in load_registry()}
+    replaced = {a.actor_id: a.superseded_by for a in registry.values() if a.superseded_by}
+    moved = {x["id"]: replaced[x["value"]["choices"][0]] for x in result
+             if x.get("from_name") == ACTOR and x["value"]["choices"][0] in replaced}  # region -> new actor
+    upgraded, targets = [], load_codebook().stance_targets
+    for item in result:
+        if item.get("id") in moved and item.get("from_name") in (ACTOR, MENTION):
+            new = moved[item["id"]]
+            key, value = ("choices", new) if item["from_name"] == ACTOR else ("labels", registry[new].type)
+            item = {**item, "value": {**item["value"], key: [value]}}
+        upgraded.append(item)
+        if item.get("type") == "labels" and item["value"]["labels"] == [CLAIM_LABEL]:
+            asked = {x["from_name"] for x in result if x.get("id") == item["id"]}
+            upgraded += [r.region_choice(item, TOPIC, "other")] if TOPIC not in asked else []
+            upgraded += [r.region_choice(item, claim_stance_name(t), "none") for t in targets
+                         if claim_stance_name(t) not in asked]
+    given = {x.get("from_name") for x in result}
+    return upgraded + [r.doc_stance(t, "none") for t in targets if doc_stance_name(t) not in given]
+
+
 def annotate_as_round_one(server, title: str) -> None:
-    """Users 2 and 3 enter, for each task, what Label Studio users 2 and 3 entered in round 1."""
+    """Users 2 and 3 enter, for each task, what Label Studio users 2 and 3 entered in round 1 (answered as
+    the current codebook asks)."""
     ls = label_studio_sdk.LabelStudio(base_url=server.url, api_key=server.api_key)
     exports = packaged_annotations() / "exports"
     [entry] = [json.loads(line) for line in (exports / "MANIFEST.jsonl").read_text().splitlines()]
@@ -45,7 +72,7 @@ def annotate_as_round_one(server, title: str) -> None:
     tasks = {t.data["article_id"]: t.id for t in ls.tasks.list(project=project.id)}
     for task in round_one:
         for annotation in task["annotations"]:
-            ls.annotations.create(id=tasks[task["data"]["article_id"]], result=annotation["result"],
+            ls.annotations.create(id=tasks[task["data"]["article_id"]], result=as_current_codebook(annotation["result"]),
                                   completed_by=annotation["completed_by"])
 
 

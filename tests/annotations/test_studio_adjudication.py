@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import ls_results as r
+from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.loaders.cli import main
 from studio_steps import build, register, use_server
 
@@ -18,12 +19,6 @@ pytestmark = pytest.mark.label_studio
 PROJECT, ADJUDICATION = "kdc adj", "kdc adj adjudication"
 ANNOTATORS, ADJUDICATOR, MANAGER = ("ann-adj-1", "ann-adj-2"), "adj-adj", "pm-adj"
 
-
-def fx_b_result(policy_shift: str) -> list[r.Result]:
-    text = r.articles()["fx-b"].text
-    return [*r.claim("c-one", text, "with one sentence", "factual", "not_check_worthy",
-                     {"policy_shift": "none", "us_commitment_credibility": "none"}),
-            r.doc_stance("policy_shift", policy_shift), r.doc_stance("us_commitment_credibility", "none")]
 
 
 def decide(choice: str, reason: str, edited: str | None = None) -> list[r.Result]:
@@ -49,7 +44,7 @@ def test_disagreements_adjudicated_in_label_studio(label_studio, tmp_path: Path,
     one, two = label_studio.annotators
     for user, policy in ((one, "none"), (two, "favor")):
         ls.annotations.create(id=tasks["fx-a"], result=r.fx_a_result(), completed_by=user.id)
-        ls.annotations.create(id=tasks["fx-b"], result=fx_b_result(policy), completed_by=user.id)
+        ls.annotations.create(id=tasks["fx-b"], result=r.fx_b_result(policy), completed_by=user.id)
     names = ["--annotator", f"{one.id}={ANNOTATORS[0]}", "--annotator", f"{two.id}={ANNOTATORS[1]}",
              "--annotator", f"{label_studio.admin_id}={MANAGER}"]
     assert main(["studio", "pull", "--project", PROJECT, "--annotations", str(root), *names]) == 0
@@ -78,7 +73,7 @@ def test_disagreements_adjudicated_in_label_studio(label_studio, tmp_path: Path,
     decision = json.loads(line)
     assert decision | {"decided_at": None} == {
         "key": "stance:fx-b:policy_shift", "decision": "accept", "value": {"label": "neutral"}, "reason": reason,
-        "adjudicator": ADJUDICATOR, "decided_at": None, "guideline_version": "1.0.1"}
+        "adjudicator": ADJUDICATOR, "decided_at": None, "guideline_version": load_codebook().version}
     assert main(pull) == 0 and "0 decision(s) written" in capsys.readouterr().out  # idempotent
 
     release = build(root, tmp_path / "release")

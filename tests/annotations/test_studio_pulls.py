@@ -24,12 +24,6 @@ ANNOTATORS = ("ann-pull-1", "ann-pull-2")
 MANAGER = "pm-pull"
 
 
-def fx_b_result(policy_shift: str) -> list[r.Result]:
-    text = r.articles()["fx-b"].text
-    return [*r.claim("c-one", text, "with one sentence", "factual", "not_check_worthy",
-                     {"policy_shift": "none", "us_commitment_credibility": "none"}),
-            r.doc_stance("policy_shift", policy_shift), r.doc_stance("us_commitment_credibility", "none")]
-
 
 @pytest.fixture(scope="module")
 def pushed(label_studio, tmp_path_factory: pytest.TempPathFactory):
@@ -47,10 +41,10 @@ def pushed(label_studio, tmp_path_factory: pytest.TempPathFactory):
     for user in label_studio.annotators:  # each starts in the page: Label Studio saves a draft as that user
         page = AdminSession(label_studio.url)
         page.login(user.email, user.password)
-        page.api("POST", f"/api/tasks/{tasks['fx-b']}/drafts", {"result": fx_b_result("neutral"), "lead_time": 1.5})
+        page.api("POST", f"/api/tasks/{tasks['fx-b']}/drafts", {"result": r.fx_b_result("neutral"), "lead_time": 1.5})
     for user in label_studio.annotators:
         made[user.id, "fx-a"] = ls.annotations.create(id=tasks["fx-a"], result=r.fx_a_result(), completed_by=user.id)
-        made[user.id, "fx-b"] = ls.annotations.create(id=tasks["fx-b"], result=fx_b_result("none"), completed_by=user.id)
+        made[user.id, "fx-b"] = ls.annotations.create(id=tasks["fx-b"], result=r.fx_b_result("none"), completed_by=user.id)
     return ls, project, tasks, made
 
 
@@ -84,7 +78,7 @@ def test_pulls_are_pseudonymized_idempotent_and_incremental(label_studio, pushed
     assert sums(build(root, tmp_path / "r2")) == sums(first)
 
     two = label_studio.annotators[1]
-    ls.annotations.update(id=made[two.id, "fx-b"].id, result=fx_b_result("favor"))
+    ls.annotations.update(id=made[two.id, "fx-b"].id, result=r.fx_b_result("favor"))
     assert pull(root, label_studio) == 0
     assert "0 annotation(s) added, 1 updated, 0 deleted since" in capsys.readouterr().out
     updated = build(root, tmp_path / "r3")

@@ -20,19 +20,13 @@ PROJECT = "kdc roundtrip"
 PSEUDONYMS = ("ann-test-1", "ann-test-2")
 
 
-def fx_b_result(policy_shift: str) -> list[r.Result]:
-    text = r.articles()["fx-b"].text
-    return [*r.claim("c-one", text, "with one sentence", "factual", "not_check_worthy",
-                     {"policy_shift": "none", "us_commitment_credibility": "none"}),
-            r.doc_stance("policy_shift", policy_shift), r.doc_stance("us_commitment_credibility", "none")]
-
 
 def annotate(server, ls: label_studio_sdk.LabelStudio) -> None:
     project = next(p for p in ls.projects.list() if p.title == PROJECT)
     task_ids = {t.data["article_id"]: t.id for t in ls.tasks.list(project=project.id)}
     for user in server.annotators:
         ls.annotations.create(id=task_ids["fx-a"], result=r.fx_a_result(), completed_by=user.id)
-        ls.annotations.create(id=task_ids["fx-b"], result=fx_b_result("none"), completed_by=user.id)
+        ls.annotations.create(id=task_ids["fx-b"], result=r.fx_b_result("none"), completed_by=user.id)
 
 
 def no_secret_in(root: Path, secrets: list[str]) -> None:
@@ -66,7 +60,7 @@ def test_push_annotate_pull_build_load(label_studio, tmp_path: Path, monkeypatch
     load = {c: datasets.load_dataset(str(release), c, split="train")
             for c in ("articles", "mentions", "claims", "stance", "raw_labels")}
     texts = {a["article_id"]: a["text"] for a in load["articles"]}
-    assert len(load["mentions"]) == 2 and len(load["claims"]) == 3 and len(load["stance"]) == 4
+    assert len(load["mentions"]) == 2 and len(load["claims"]) == 3 and len(load["stance"]) == 2 * 7
     for config in ("mentions", "claims", "raw_labels"):
         for row in load[config]:
             if row["start"] is not None:
@@ -75,7 +69,7 @@ def test_push_annotate_pull_build_load(label_studio, tmp_path: Path, monkeypatch
     assert {c["claimer_mention_id"] for c in load["claims"]} - {None} <= mention_ids
     assert all(row["gold"]["annotators"] == list(PSEUDONYMS) for row in load["claims"])
     assert {x["source"]["annotator_id"] for x in load["raw_labels"]} == set(PSEUDONYMS)
-    assert len(load["raw_labels"]) == 2 * (2 + 2 + 1 + 1 + 1)  # per annotator: mentions, claims, stance rows
+    assert len(load["raw_labels"]) == 2 * (2 + 2 + 1 + 1 + 1)  # per annotator: mentions, claims, stance rows (one per task)
 
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))["annotation"]
     assert (manifest["annotations"], manifest["unresolved_items"]) == (4, 0)
