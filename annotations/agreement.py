@@ -19,6 +19,7 @@ class AgreementRow:
     value: float | None
     units: int
     note: str
+    round: str = ""  # the annotation round ("1", "2"), or two rounds compared ("2 vs 1")
 
 
 def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:

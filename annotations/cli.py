@@ -126,12 +126,13 @@ def _agreement(args: argparse.Namespace) -> int:
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         return 1
-    rows = [{"layer": r.layer, "measure": r.measure, "value": r.value, "units": r.units} for r in result.agreement]
+    rows = [{"round": r.round, "layer": r.layer, "measure": r.measure, "value": r.value, "units": r.units}
+            for r in result.agreement]
     if args.format == "json":
         print(json.dumps(rows, indent=1))
         return 0
-    print(f"{'layer':<10} {'measure':<45} {'value':>7} {'units':>6}")
+    print(f"{'round':<7} {'layer':<10} {'measure':<45} {'value':>7} {'units':>6}")
     for r in rows:
         value = "n/a" if r["value"] is None else f"{r['value']:.3f}"
-        print(f"{r['layer']:<10} {r['measure']:<45} {value:>7} {r['units']:>6}")
+        print(f"{r['round']:<7} {r['layer']:<10} {r['measure']:<45} {value:>7} {r['units']:>6}")
     return 0

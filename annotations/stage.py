@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
 
-from korea_deterrence.annotations.adjudicate import Gold, adjudicate, read_decisions
+from korea_deterrence.annotations.adjudicate import Decision, Gold, adjudicate, read_decisions
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
-from korea_deterrence.annotations.codebook import Annotator, load_codebook, load_registry, registry_violations
+from korea_deterrence.annotations.codebook import (
+    Actor, Annotator, Codebook, load_codebook, load_registry, registry_violations)
 from korea_deterrence.annotations.exports import open_exports
 from korea_deterrence.annotations.importer import ArticleText, ImportResult, import_current, parse_export
 from korea_deterrence.annotations.items import Item, group_items
@@ -72,16 +73,86 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     result.exports = len(parsed)
     result.imported = import_current(parsed, articles, codebook, actors)
     result.violations += formats.violations + result.imported.violations
-    result.items, result.coders = group_items(result.imported.mentions, result.imported.claims, result.imported.stances)
     decisions, problems = read_decisions(root / ADJUDICATION, f"{label}/{ADJUDICATION}", set(result.annotators))
     result.violations += problems
-    gold, found = adjudicate(result.items, result.coders, decisions, f"{label}/{ADJUDICATION}", codebook, actors)
+    rounds = split_rounds(result.imported, decisions)
+    result.items = {k: i for r in rounds for k, i in r.items.items() if r.gold_articles >= {i.article_id}}
+    result.coders = {a: c for r in rounds for a, c in r.coders.items() if a in r.gold_articles}
+    applied = {k: d for r in rounds for k, d in r.decisions.items() if article_of(k) in r.gold_articles or
+               not any(article_of(k) in x.coders for x in rounds)}  # (an unknown article: an orphan, reported)
+    gold, found = adjudicate(result.items, result.coders, applied, f"{label}/{ADJUDICATION}", codebook, actors)
     result.gold, dangling = _with_claimers(gold, f"{label}/{ADJUDICATION}")
     found += dangling
     result.unresolved = [v for v in found if v.rule in UNRESOLVED]
     result.violations += [v for v in found if v.rule not in UNRESOLVED]
-    result.agreement = agreement_table(result.items, result.coders, codebook.stance_targets)
+    result.agreement = [row for r in rounds for row in r.agreement(codebook)]
+    result.agreement += stability(rounds, codebook, actors)
     return result
+
+
+def round_of(version: str) -> int:
+    """The annotation round of a label or decision: the major version of the codebook it was made under."""
+    return int(version.split(".")[0])
+
+
+def article_of(key: str) -> str:
+    """The article of an item key (`kind:article:...`)."""
+    return key.split(":")[1]
+
+
+@dataclass
+class Round:
+    """The labels of one round (one codebook major version), grouped into items, and its decisions."""
+
+    number: int
+    items: dict[str, Item]
+    coders: dict[str, set[str]]
+    decisions: dict[str, Decision]
+    gold_articles: set[str] = field(default_factory=set)  # the articles whose gold comes from this round
+
+    def agreement(self, codebook: Codebook) -> list[AgreementRow]:
+        rows = agreement_table(self.items, self.coders, codebook.at(f"{self.number}.999.0").stance_targets)
+        return [replace(row, round=str(self.number)) for row in rows]
+
+
+def split_rounds(imported: ImportResult, decisions: dict[str, Decision]) -> list[Round]:
+    """One Round per codebook major version that labeled something; each article's gold comes from the
+    latest round that labeled it (earlier rounds stay in raw_labels and in the agreement table)."""
+    numbers = sorted({round_of(x.source.guideline_version) for x in (*imported.mentions, *imported.claims, *imported.stances)})
+    rounds = []
+    for number in numbers:
+        def mine(labels):  # noqa: E306 - the labels of this round
+            return [x for x in labels if round_of(x.source.guideline_version) == number]
+        items, coders = group_items(mine(imported.mentions), mine(imported.claims), mine(imported.stances))
+        ruled = {k: d for k, d in decisions.items() if round_of(d.guideline_version) == number}
+        rounds.append(Round(number, items, coders, ruled))
+    for article in {a for r in rounds for a in r.coders}:
+        next(r for r in reversed(rounds) if article in r.coders).gold_articles.add(article)
+    return rounds
+
+
+def stability(rounds: list[Round], codebook: Codebook, actors: tuple[Actor, ...]) -> list[AgreementRow]:
+    """Round-to-round stability: each later round's gold against the round before it, as two coders, on the
+    fields both rounds have (articles both rounds labeled; topic and the later round's new targets left out)."""
+    rows = []
+    for before, after in zip(rounds, rounds[1:]):
+        both = set(before.coders) & set(after.coders)
+        golds = {}
+        for r in (before, after):
+            items = {k: i for k, i in r.items.items() if i.article_id in both}
+            golds[r.number] = adjudicate(items, r.coders, r.decisions, "", codebook, actors)[0]
+        merged: dict[str, Item] = {}
+        for number, gold in golds.items():
+            for g in gold:
+                value = {k: v for k, v in g.value.items() if k not in ("topic", "attribution", "source_document")}
+                merged.setdefault(g.item.key, replace(g.item, values={})).values[f"round {number}"] = value
+        coders = {a: {f"round {before.number}", f"round {after.number}"} for a in both}
+        targets = codebook.at(f"{before.number}.999.0").stance_targets
+        label = f"{after.number} vs {before.number}"
+        rows += [replace(row, round=label, note=f"gold of round {after.number} against gold of round {before.number} "
+                                                 "as two coders; " + row.note)
+                 for row in agreement_table(merged, coders, targets)]
+    return rows
 
 
 PACKAGE_DATA = ("codebook.json", "actors.jsonl")  # part of the package: the schemas carry the codebook's labels

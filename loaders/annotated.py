@@ -81,8 +81,9 @@ def annotation_summary(annotations: AnnotationSet) -> dict[str, Any]:
             "adjudication": sorted({g.decision.guideline_version for g in annotations.gold if g.decision}),
         },
         "distributions": label_distributions(annotations),
-        "agreement": [{"layer": r.layer, "measure": r.measure, "value": None if r.value is None else round(r.value, 4),
-                       "units": r.units, "note": r.note} for r in annotations.agreement],
+        "agreement": [{"round": r.round, "layer": r.layer, "measure": r.measure,
+                       "value": None if r.value is None else round(r.value, 4), "units": r.units, "note": r.note}
+                      for r in annotations.agreement],
     }
 
 

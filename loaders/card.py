@@ -168,7 +168,8 @@ def annotation_section(manifest: dict[str, Any]) -> str:
     if not section.get("annotators"):
         return "No annotation layer is in this release yet.\n"
     agreement = "\n".join(
-        f"| {r['layer']} | {r['measure']} | {'n/a' if r['value'] is None else format(r['value'], '.3f')} | {r['units']} |"
+        f"| {r.get('round', '')} | {r['layer']} | {r['measure']} | "
+        f"{'n/a' if r['value'] is None else format(r['value'], '.3f')} | {r['units']} |"
         for r in section["agreement"])
     distributions = "\n".join(
         f"- `{name}`: " + ", ".join(f"{label} {count}" for label, count in counts.items())
@@ -177,7 +178,8 @@ def annotation_section(manifest: dict[str, Any]) -> str:
             f"(codebook {section['codebook_version']}) in the source repository.\n\n"
             "Agreement between annotators (computed on the per-annotator labels before adjudication; "
             "alpha: Krippendorff's alpha, nominal, over units both annotators labeled; span F1: exact offsets or any "
-            "overlap):\n\n| layer | measure | value | units |\n|---|---|---|---|\n"
+            "overlap; round \"2 vs 1\": stability, round 2's gold against round 1's on the fields both have):\n\n"
+            "| round | layer | measure | value | units |\n|---|---|---|---|---|\n"
             f"{agreement}\n\nGold label counts:\n\n{distributions}\n")
 
 

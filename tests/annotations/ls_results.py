@@ -160,7 +160,7 @@ def annotator_record(annotator_id: str) -> dict[str, Any]:
 def decision(key: str, value: dict[str, Any] | None, adjudicator: str = "adj-a", **extra: Any) -> dict[str, Any]:
     return {"key": key, "decision": "accept" if value is not None else "reject", "value": value,
             "reason": "guideline 4.2: the article reports the move without evaluating it",
-            "adjudicator": adjudicator, "decided_at": "2026-02-03", "guideline_version": "1.0.0", **extra}
+            "adjudicator": adjudicator, "decided_at": "2026-02-03", "guideline_version": load_codebook().version, **extra}
 
 
 def jsonl(records: list[Any]) -> str:

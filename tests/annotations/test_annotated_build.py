@@ -109,3 +109,45 @@ def test_snapshot_completed_by_with_email_is_pseudonymized(tmp_path: Path) -> No
     for path in release.rglob("*"):
         if path.is_file():
             assert email.encode() not in path.read_bytes() and b"Real" not in path.read_bytes(), path
+
+
+def _as_codebook_1(result: list[r.Result]) -> list[r.Result]:
+    """The same answers as codebook 1.0.0 asked them: no topic, only its two stance targets."""
+    old = load_codebook().at("1.0.0").stance_targets
+    dropped = {"topic"} | {n for t in load_codebook().stance_targets if t not in old
+                           for n in (f"stance__{t}", f"claim_stance__{t}")}
+    return [x for x in result if x.get("from_name") not in dropped]
+
+
+def test_gold_comes_from_the_latest_round_and_every_round_keeps_its_labels(tmp_path: Path) -> None:
+    """Round 1 (codebook 1.0.0: two annotators who disagree, one decision) and round 2 (2.0.0: two others
+    who agree) on one article: gold is round 2's, round 1 stays in raw_labels with its version, its decision
+    is neither applied nor an orphan, and agreement is given per round and as round-to-round stability."""
+    round_one = [r.annotation(1001, 11, _as_codebook_1(r.fx_a_result())),
+                 r.annotation(1002, 12, _as_codebook_1(r.fx_a_result(policy_shift="against")))]
+    spec = base(*round_one)
+    spec.manifest_edit = lambda entry: entry.update(guideline_version="1.0.0")
+    second = r.export_bytes([r.task(201, "fx-a", [r.annotation(2001, 21, r.fx_a_result(policy_shift="favor")),
+                                                  r.annotation(2002, 22, r.fx_a_result(policy_shift="favor"))])])
+    spec.extra_files["round-2.json"] = second
+    spec.extra_manifest.append({**r.manifest_entry("round-2.json", second, {21: "ann-c", 22: "ann-d"}),
+                                "project_title": "korea-deterrence round 2"})
+    spec.annotators += [r.annotator_record("ann-c"), r.annotator_record("ann-d")]
+    spec.decisions = [r.decision(STANCE_KEY, {"label": "neutral"}, guideline_version="1.0.0")]
+    release = build(spec, tmp_path)
+    stance = {s["target"]: s for s in rows(release, "stance")}
+    assert len(stance) == 7 and stance["policy_shift"]["label"] == "favor"
+    assert stance["policy_shift"]["gold"]["basis"] == "unanimous"
+    assert stance["policy_shift"]["gold"]["annotators"] == ["ann-c", "ann-d"]
+    assert {c["topic"] for c in rows(release, "claims")} == {"responsibility_shift"}
+    versions = {(x["source"]["annotator_id"], x["source"]["guideline_version"]) for x in rows(release, "raw_labels")}
+    assert versions == {("ann-a", "1.0.0"), ("ann-b", "1.0.0"), ("ann-c", "2.0.0"), ("ann-d", "2.0.0")}
+    agreement = summary(release)["agreement"]
+    assert {a["round"] for a in agreement} == {"1", "2", "2 vs 1"}
+    document = {(a["round"], a["measure"]): a["units"] for a in agreement if a["layer"] == "stance"}
+    assert document[("1", "document stance: policy_shift")] == document[("2", "document stance: policy_shift")] == 1
+    assert ("2", "document stance: us_troop_reduction") in document
+    assert ("1", "document stance: us_troop_reduction") not in document  # a target round 1 did not have
+    assert ("2 vs 1", "document stance: us_troop_reduction") not in document
+    spans = next(a for a in agreement if a["round"] == "2 vs 1" and a["measure"] == "span F1 (exact)" and a["layer"] == "claims")
+    assert spans["value"] == 1.0 and spans["units"] == 2  # the same two claims in both rounds
