@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from korea_deterrence.annotations.adjudicate import Decision, Gold, adjudicate, read_decisions
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
+from korea_deterrence.annotations.clusters import CLUSTERS, cluster_violations, read_clusters
 from korea_deterrence.annotations.codebook import (
     Actor, Annotator, Codebook, load_codebook, load_registry, registry_violations)
 from korea_deterrence.annotations.exports import open_exports
@@ -36,6 +37,7 @@ class AnnotationSet:
     items: dict[str, Item] = field(default_factory=dict)
     coders: dict[str, set[str]] = field(default_factory=dict)  # article -> its annotators
     texts: Mapping[str, ArticleText] = field(default_factory=dict)  # the annotated articles' current texts
+    clusters: dict[str, dict[str, Any]] | None = None  # annotations/clusters.jsonl, when there is one
 
     def disagreements(self) -> list[Item]:
         """The items that no decision and no unanimous agreement resolve, in key order."""
@@ -83,6 +85,9 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     gold, found = adjudicate(result.items, result.coders, applied, f"{label}/{ADJUDICATION}", codebook, actors)
     result.gold, dangling = _with_claimers(gold, f"{label}/{ADJUDICATION}")
     found += dangling
+    result.clusters, problems = read_clusters(root / CLUSTERS, f"{label}/{CLUSTERS}", set(result.annotators))
+    found += problems + (cluster_violations(result.clusters, result.gold, f"{label}/{CLUSTERS}")
+                         if result.clusters is not None and not problems else [])
     result.unresolved = [v for v in found if v.rule in UNRESOLVED]
     result.violations += [v for v in found if v.rule not in UNRESOLVED]
     result.agreement = [row for r in rounds for row in r.agreement(codebook)]

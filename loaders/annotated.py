@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pyarrow.parquet as pq
 
+from korea_deterrence.annotations.clusters import CLUSTERS, cluster_rows
 from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.corpus import file_sha256
 from korea_deterrence.annotations.importer import ArticleText
@@ -49,6 +50,8 @@ def write_annotation_configs(root: Path | None, articles_parquet: list[Path],
     write("claims", "claim", gold_rows(annotations, "claim"))
     write("stance", "stance", gold_rows(annotations, "stance"))
     write("raw_labels", "raw_label", raw_rows(annotations))
+    if annotations.clusters is not None:
+        write("clusters", "cluster", iter(cluster_rows(annotations.clusters)))
     return AnnotationOutcome(annotations)
 
 
@@ -56,7 +59,7 @@ def annotation_inputs(root: Path | None, annotations: AnnotationSet | None) -> d
     """The manifest's `annotation` section: input checksums, counts, annotators, agreement."""
     shipped = packaged_annotations()  # the codebook, registry and guidelines used are always the package's
     paths = [shipped / n for n in ("codebook.json", "actors.jsonl", "GUIDELINES.md")]
-    paths += [root / n for n in ("annotators.jsonl", "adjudication.jsonl")] + sorted((root / EXPORTS).glob("*.json*")) \
+    paths += [root / n for n in ("annotators.jsonl", "adjudication.jsonl", CLUSTERS)] + sorted((root / EXPORTS).glob("*.json*")) \
         if root else []
     inputs = [{"path": f"annotations/{p.name if p.parent == shipped else p.relative_to(root).as_posix()}",
                "sha256": file_sha256(p)} for p in paths if p.is_file()]

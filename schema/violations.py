@@ -69,6 +69,11 @@ RULES: dict[str, str] = {
     "adjudication.unknown-field": "a decision has a field the schema does not define",
     "adjudication.unknown-adjudicator": "a decision's adjudicator is not in annotators.jsonl",
     "adjudication.duplicate-key": "two decisions on the same item",
+    "clusters.invalid-value": "a clusters.jsonl line is not JSON or has a value the cluster schema does not allow",
+    "clusters.unknown-annotator": "a cluster names an author (made_by) not registered in annotators.jsonl",
+    "clusters.duplicate-id": "a cluster id is listed twice in clusters.jsonl",
+    "clusters.unlisted": "gold claims carry a cluster id that clusters.jsonl does not list",
+    "clusters.unused": "clusters.jsonl lists a cluster without gold claims in two articles or more",
     "adjudication.orphan": "a decision names an item no annotator produced",
     "adjudication.unresolved": "an item has neither a decision nor unanimous agreement of 2+ annotators "
                                "(reported by validate; the build leaves it out)",

@@ -121,6 +121,13 @@ def _wrong_kinds(spec: Spec) -> None:
     spec.results.append(r.relation("m-us", "c-help"))
 
 
+def _cluster(**change: Any) -> bytes:
+    """A clusters.jsonl line for the fixture's cluster c-us-help (whose claims are in one article only)."""
+    record = {"cluster_id": "c-us-help", "statement": "The United States says the move would help.",
+              "topic": "responsibility_shift", "made_by": "adj-a", "guideline_version": "2.0.0", **change}
+    return r.jsonl([record]).encode("utf-8")
+
+
 def _two_annotators(second: list[r.Result]) -> Spec:
     return base(r.annotation(1001, 11, r.fx_a_result()), r.annotation(1002, 12, second))
 
@@ -154,6 +161,11 @@ SPECS: dict[str, Callable[[], Spec]] = {
     "export.missing": changed(lambda s: s.extra_manifest.append(r.manifest_entry("round-2.json", b"[]", USERS))),
     "export.unlisted": changed(lambda s: s.extra_files.update({"round-2.json": b"[]\n"})),
     "export.unlisted--csv": changed(lambda s: s.extra_files.update({"round-2.csv": b"id,text\n"})),
+    "clusters.invalid-value": changed(lambda s: s.root_files.update({"clusters.jsonl": _cluster(topic="weather")})),
+    "clusters.unknown-annotator": changed(lambda s: s.root_files.update({"clusters.jsonl": _cluster(made_by="adj-zzz")})),
+    "clusters.duplicate-id": changed(lambda s: s.root_files.update({"clusters.jsonl": _cluster() + _cluster()})),
+    "clusters.unlisted": changed(lambda s: s.root_files.update({"clusters.jsonl": _cluster(cluster_id="c-other")}), _two_annotators(r.fx_a_result())),
+    "clusters.unused": changed(lambda s: s.root_files.update({"clusters.jsonl": _cluster()}), _two_annotators(r.fx_a_result())),
     "annotators.package-data": changed(lambda s: s.root_files.update({"actors.jsonl": b'{"actor_id": "nobody"}\n'})),
     "export.manifest.invalid-value": changed(lambda s: setattr(s, "manifest_edit",
                                                                lambda e: e.update(pulled_at="2026-02-02"))),

@@ -14,7 +14,7 @@ from korea_deterrence.schema import RULES
 from ls_results import VALID_SOURCES
 from make_fixtures import FIXTURES, SPECS, generate, rule_of
 
-ANNOTATION_RULES = sorted(r for r in RULES if r.startswith(("export.", "adjudication.", "annotators.")))
+ANNOTATION_RULES = sorted(r for r in RULES if r.startswith(("export.", "adjudication.", "annotators.", "clusters.")))
 NON_BLOCKING = {"adjudication.unresolved", "adjudication.claimer"}
 EXPORT, MANIFEST, ADJ, ANN = "exports/round-1.json", "exports/MANIFEST.jsonl", "adjudication.jsonl", "annotators.jsonl"
 RESULT = "/0/annotations/0/result"
@@ -52,6 +52,12 @@ EXPECTED: dict[str, tuple[list[tuple[str, int, str, str]], str]] = {
     "export.missing": ([(MANIFEST, 2, "/file", "export.missing")], "'round-2.json' does not exist"),
     "export.unlisted": ([("exports/round-2.json", 0, "", "export.unlisted")], "not listed"),
     "export.unlisted--csv": ([("exports/round-2.csv", 0, "", "export.unlisted")], "round-2.csv is not listed"),
+    "clusters.invalid-value": ([("clusters.jsonl", 1, "/topic", "clusters.invalid-value")], "weather"),
+    "clusters.unknown-annotator": ([("clusters.jsonl", 1, "/made_by", "clusters.unknown-annotator")], "'adj-zzz'"),
+    "clusters.duplicate-id": ([("clusters.jsonl", 2, "/cluster_id", "clusters.duplicate-id")], "already listed on line 1"),
+    "clusters.unlisted": ([("clusters.jsonl", 0, "/c-other", "clusters.unused"),
+                           ("clusters.jsonl", 0, "/c-us-help", "clusters.unlisted")], "gold claims carry cluster c-us-help"),
+    "clusters.unused": ([("clusters.jsonl", 0, "/c-us-help", "clusters.unused")], "c-us-help has gold claims in 1 article(s)"),
     "annotators.package-data": ([("actors.jsonl", 0, "", "annotators.package-data")], "differs from the package's"),
     "export.manifest.invalid-value": ([(MANIFEST, 1, "/pulled_at", "export.manifest.invalid-value")], "2026-02-02"),
     "export.manifest.missing-field": ([(MANIFEST, 1, "", "export.manifest.missing-field")], "guideline_version"),
