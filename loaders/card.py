@@ -176,11 +176,23 @@ def annotation_section(manifest: dict[str, Any]) -> str:
         for name, counts in section.get("distributions", {}).items())
     return (f"{annotation_statement(manifest)}\n\nLabel definitions: `annotations/GUIDELINES.md` "
             f"(codebook {section['codebook_version']}) in the source repository.\n\n"
+            f"{_model_agreement(section)}"
             "Agreement between annotators (computed on the per-annotator labels before adjudication; "
             "alpha: Krippendorff's alpha, nominal, over units both annotators labeled; span F1: exact offsets or any "
             "overlap; round \"2 vs 1\": stability, round 2's gold against round 1's on the fields both have):\n\n"
             "| round | layer | measure | value | units |\n|---|---|---|---|---|\n"
             f"{agreement}\n\nGold label counts:\n\n{distributions}\n")
+
+
+def _model_agreement(section: dict[str, Any]) -> str:
+    """Agreement between instances of one language model is consistency, not reliability: say so."""
+    kinds = {a["kind"] for a in section.get("annotators", {}).values()}
+    if kinds != {"language_model"} and "human" in kinds:
+        return ""
+    return ("**Every annotator of this release is a language model.** Where two annotators are instances of one "
+            "model (their descriptions above say which model), the figures below measure how consistently that model "
+            "applies the codebook under the same instructions, not agreement between people and not the reliability "
+            "of the codebook.\n\n")
 
 
 def config_section(table: ConfigTable) -> str:
