@@ -24,7 +24,23 @@ from studio_steps import files_under, personal, use_server
 pytestmark = pytest.mark.label_studio
 
 GUIDE = Path(__file__).resolve().parents[2] / "annotations" / "README.md"
-DATA = ["GUIDELINES.md", "codebook.json", "actors.jsonl", "annotators.jsonl", "adjudication.jsonl", "exports"]
+DATA = ["GUIDELINES.md", "codebook.json", "actors.jsonl", "annotators.jsonl"]
+
+
+def round_one_copy(target: Path) -> None:
+    """The shipped annotations as they were after round 1 (its export and decisions only): the guide then
+    runs a new round on the shipped corpus, replaying round 1's labels."""
+    shipped = packaged_annotations()
+    target.mkdir()
+    for name in DATA:
+        shutil.copy(shipped / name, target / name)
+    (target / "exports").mkdir()
+    first = (shipped / "exports" / "MANIFEST.jsonl").read_text("utf-8").splitlines()[0]
+    (target / "exports" / "MANIFEST.jsonl").write_text(first + "\n", "utf-8")
+    shutil.copy(shipped / "exports" / json.loads(first)["file"], target / "exports")
+    decisions = (shipped / "adjudication.jsonl").read_text("utf-8").splitlines(keepends=True)
+    (target / "adjudication.jsonl").write_text(
+        "".join(d for d in decisions if json.loads(d)["guideline_version"].startswith("1.")), "utf-8")
 
 
 def commands(guide: str) -> list[str]:
@@ -66,7 +82,7 @@ def annotate_as_round_one(server, title: str) -> None:
     the current codebook asks)."""
     ls = label_studio_sdk.LabelStudio(base_url=server.url, api_key=server.api_key)
     exports = packaged_annotations() / "exports"
-    [entry] = [json.loads(line) for line in (exports / "MANIFEST.jsonl").read_text().splitlines()]
+    entry = json.loads((exports / "MANIFEST.jsonl").read_text().splitlines()[0])  # round 1
     round_one = json.loads((exports / entry["file"]).read_bytes())
     project = next(p for p in ls.projects.list() if p.title == title)
     tasks = {t.data["article_id"]: t.id for t in ls.tasks.list(project=project.id)}
@@ -78,10 +94,7 @@ def annotate_as_round_one(server, title: str) -> None:
 
 def test_the_guide_runs_as_written(label_studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "annotations").mkdir()
-    for name in DATA:
-        source = packaged_annotations() / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / "annotations" / name)
+    round_one_copy(tmp_path / "annotations")
     monkeypatch.chdir(tmp_path)
     use_server(monkeypatch, label_studio)
     admin = AdminSession(label_studio.url)
