@@ -19,7 +19,7 @@ from korea_deterrence.loaders.text_free import text_free_name
 from korea_deterrence.schema import RecordValidator, Violation, schema_id
 
 SUMS, MANIFEST, CARD = "SHA256SUMS", "manifest.json", "README.md"
-BATCH_ROWS = 512
+BATCH_ROWS = 256
 SPAN_COLUMNS = frozenset({"article_id", "start", "end"})
 
 
