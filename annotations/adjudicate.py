@@ -44,12 +44,22 @@ class Gold:
     decision: Decision | None
 
 
-def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, Decision], list[Violation]]:
-    """Decisions by key; a missing file means no decisions."""
+def round_of(version: str) -> int:
+    """The annotation round of a label or decision: the major version of the codebook it was made under."""
+    return int(version.split(".")[0])
+
+
+def decision_id(record: dict[str, Any]) -> tuple[int, str]:
+    """What a decision decides: an item of one round (the same span may be decided again in a later round)."""
+    return round_of(record["guideline_version"]), record["key"]
+
+
+def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[tuple[int, str], Decision], list[Violation]]:
+    """Decisions by (round, key); a missing file means no decisions."""
     if not path.is_file():
         return {}, []
     validator = RecordValidator("decision", "adjudication")
-    decisions: dict[str, Decision] = {}
+    decisions: dict[tuple[int, str], Decision] = {}
     found: list[Violation] = []
     for item in read_jsonl(path, label, validator, "adjudication.invalid-value"):
         record, number, problems = item.record, item.number, item.violations
@@ -59,12 +69,13 @@ def read_decisions(path: Path, label: str, known: set[str]) -> tuple[dict[str, D
         if not problems and record["adjudicator"] not in known:
             problems.append(Violation(label, number, "/adjudicator", "adjudication.unknown-adjudicator",
                                       f"{record['adjudicator']!r} is not in {label.rsplit('/', 1)[0]}/annotators.jsonl"))
-        if not problems and record["key"] in decisions:
+        if not problems and decision_id(record) in decisions:
             problems.append(Violation(label, number, "/key", "adjudication.duplicate-key",
-                                      f"{record['key']} already decided on line {decisions[record['key']].line}"))
+                                      f"{record['key']} already decided for round {decision_id(record)[0]} on line "
+                                      f"{decisions[decision_id(record)].line}"))
         found += problems
         if not problems:
-            decisions[record["key"]] = Decision(**record, line=number)
+            decisions[decision_id(record)] = Decision(**record, line=number)
     return decisions, found
 
 

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from korea_deterrence.annotations.adjudicate import Decision, bad_value
+from korea_deterrence.annotations.adjudicate import Decision, bad_value, decision_id
 from korea_deterrence.annotations.codebook import load_codebook, load_registry
 from korea_deterrence.annotations.importer import ArticleText
 from korea_deterrence.annotations.items import Item
@@ -124,14 +124,15 @@ def checked(record: dict[str, Any], item_kind: str, file: str) -> None:
 
 
 def merge_decisions(path: Path, records: list[dict[str, Any]]) -> tuple[int, int]:
-    """Write `records` into adjudication.jsonl (a key decided again replaces its line); (new or changed, same)."""
+    """Write `records` into adjudication.jsonl (an item of a round decided again replaces its line; a decision of
+    an earlier round on the same span stays); (new or changed, same)."""
     lines = [line for line in path.read_text("utf-8").splitlines() if line.strip()] if path.is_file() else []
-    by_key = {json.loads(line)["key"]: line for line in lines}
+    by_key = {decision_id(json.loads(line)): line for line in lines}
     changed = 0
     for record in records:
         line = json.dumps(record, ensure_ascii=False)
-        changed += by_key.get(record["key"]) != line
-        by_key[record["key"]] = line
+        changed += by_key.get(decision_id(record)) != line
+        by_key[decision_id(record)] = line
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("".join(line + "\n" for line in by_key.values()), "utf-8")
     os.replace(tmp, path)

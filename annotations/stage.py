@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from korea_deterrence.annotations.adjudicate import Decision, Gold, adjudicate, read_decisions
+from korea_deterrence.annotations.adjudicate import Decision, Gold, adjudicate, read_decisions, round_of
 from korea_deterrence.annotations.agreement import AgreementRow, agreement_table
 from korea_deterrence.annotations.clusters import CLUSTERS, cluster_violations, read_clusters
 from korea_deterrence.annotations.codebook import (
@@ -95,11 +95,6 @@ def load_annotations(root: Path | None, articles: Mapping[str, ArticleText]) -> 
     return result
 
 
-def round_of(version: str) -> int:
-    """The annotation round of a label or decision: the major version of the codebook it was made under."""
-    return int(version.split(".")[0])
-
-
 def article_of(key: str) -> str:
     """The article of an item key (`kind:article:...`)."""
     return key.split(":")[1]
@@ -120,7 +115,7 @@ class Round:
         return [replace(row, round=str(self.number)) for row in rows]
 
 
-def split_rounds(imported: ImportResult, decisions: dict[str, Decision]) -> list[Round]:
+def split_rounds(imported: ImportResult, decisions: dict[tuple[int, str], Decision]) -> list[Round]:
     """One Round per codebook major version that labeled something; each article's gold comes from the
     latest round that labeled it (earlier rounds stay in raw_labels and in the agreement table)."""
     numbers = sorted({round_of(x.source.guideline_version) for x in (*imported.mentions, *imported.claims, *imported.stances)})
@@ -129,7 +124,7 @@ def split_rounds(imported: ImportResult, decisions: dict[str, Decision]) -> list
         def mine(labels):  # noqa: E306 - the labels of this round
             return [x for x in labels if round_of(x.source.guideline_version) == number]
         items, coders = group_items(mine(imported.mentions), mine(imported.claims), mine(imported.stances))
-        ruled = {k: d for k, d in decisions.items() if round_of(d.guideline_version) == number}
+        ruled = {key: d for (of, key), d in decisions.items() if of == number}
         rounds.append(Round(number, items, coders, ruled))
     for article in {a for r in rounds for a in r.coders}:
         next(r for r in reversed(rounds) if article in r.coders).gold_articles.add(article)

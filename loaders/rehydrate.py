@@ -33,6 +33,7 @@ from korea_deterrence.loaders.text_free_release import SOURCES
 from korea_deterrence.loaders.validate_release import MANIFEST, validate_release
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
+from korea_deterrence.schema.load import bundled
 
 RAW = "raw"
 
@@ -224,7 +225,7 @@ def _texts(directory: Path) -> dict[str, str]:
 def _config(release: Path, root: Path, name: str, schema: str, texts: dict[str, str], wanted: set[str],
             result: Rehydrated) -> ConfigTable:
     full = full_name(schema)
-    rows = _rows(release / "data" / name, name, load_schema(full), texts, wanted, has_text(schema), result)
+    rows = _rows(release / "data" / name, name, bundled(full), texts, wanted, has_text(schema), result)
     written = write_stored(rows, features_from_schema(load_schema(full)), root / "data" / name, SPLIT)
     return ConfigTable(name, full, written.rows, written.nbytes, written.files)
 
@@ -237,7 +238,7 @@ def _rows(directory: Path, name: str, schema: dict[str, Any], texts: dict[str, s
             number += 1
             if "article_id" in row and row["article_id"] not in wanted:
                 continue  # an article left out (--partial)
-            if not spans:
+            if not spans or "article_id" not in row:
                 yield row
                 continue
             try:

@@ -8,10 +8,11 @@ and checks each against its sha256. Both follow the schema, so a new text field 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any, Iterator
 
 from korea_deterrence.schema import load_schema
-from korea_deterrence.schema.load import TEXT_FREE, TEXT_KEYWORD
+from korea_deterrence.schema.load import TEXT_FREE, TEXT_KEYWORD, bundled
 
 VARIANT = "text-free"
 
@@ -27,8 +28,8 @@ def full_name(schema: str) -> str:
 
 
 def has_text(schema: str) -> bool:
-    """Whether records of `schema` carry a field that reproduces article text."""
-    return _marked(load_schema(full_name(schema)))
+    """Whether records of `schema` carry a field that reproduces or may quote article text."""
+    return _marked(bundled(full_name(schema)))
 
 
 def _marked(node: Any) -> bool:
@@ -42,8 +43,9 @@ def sha256_text(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def strip(row: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """`row` (a record of `schema`) without its text fields, in the text-free schema's field order."""
+def strip(row: dict[str, Any], schema: dict[str, Any], text: str | None = None) -> dict[str, Any]:
+    """`row` (a record of the bundled `schema`) without its text fields, in the text-free schema's field order;
+    free text that may quote the article (`text`) has its quotations replaced by offsets (see `redact`)."""
     out: dict[str, Any] = {}
     for name, node in schema["properties"].items():
         mode, value = node.get(TEXT_KEYWORD), row.get(name)
@@ -51,17 +53,58 @@ def strip(row: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
             out[f"{name}_length"] = len(value)
         elif mode == "hash":
             out[f"{name}_sha256"] = sha256_text(value)
+        elif mode == "quotes":
+            out[name] = redact(value, text) if value and text else value
         elif mode is None:
-            out[name] = _strip_value(value, node)
+            out[name] = _strip_value(value, node, text)
     return out
 
 
-def _strip_value(value: Any, node: dict[str, Any]) -> Any:
+def _strip_value(value: Any, node: dict[str, Any], text: str | None) -> Any:
     if value is None or not _marked(node):
         return value
     if "properties" in node:
-        return strip(value, node)
-    return [_strip_value(v, node["items"]) for v in value]
+        return strip(value, node, text)
+    return [_strip_value(v, node["items"], text) for v in value]
+
+
+MIN_QUOTE = 16  # code points: a shorter run shared with the article is not taken for a quotation
+_OFFSETS = re.compile(r"⟨(\d+):(\d+)⟩")
+
+
+def redact(value: str, text: str) -> str:
+    """`value` with every run of at least MIN_QUOTE code points that also occurs in the article `text`
+    replaced by its offsets there, `⟨start:end⟩` (longest runs first, left to right); `restore` undoes it."""
+    if _OFFSETS.search(value) or "⟨" in value:
+        raise ValueError(f"cannot redact a value that already holds '⟨': {value[:60]!r}")
+    out, i = [], 0
+    while i < len(value):
+        end = i + MIN_QUOTE
+        if end <= len(value) and value[i:end] in text:
+            while end < len(value) and value[i:end + 1] in text:
+                end += 1
+            at = text.find(value[i:end])
+            out.append(f"⟨{at}:{at + end - i}⟩")
+            i = end
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def restore(value: str, text: str) -> str:
+    """The value `redact` was given, from its redacted form and the article text."""
+    return _OFFSETS.sub(lambda m: text[int(m.group(1)):int(m.group(2))], value)
+
+
+def _fill_value(value: Any, node: dict[str, Any], text: str) -> Any:
+    if value is None or not _marked(node):
+        return value
+    if node.get(TEXT_KEYWORD) == "quotes":
+        return restore(value, text)
+    if "properties" in node:
+        return {name: _fill_value(value[name], child, text) for name, child in node["properties"].items()}
+    return [_fill_value(v, node["items"], text) for v in value]
 
 
 class SpanMismatch(ValueError):
@@ -69,13 +112,14 @@ class SpanMismatch(ValueError):
 
 
 def fill(row: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, Any]:
-    """A text-free span record made full again: each hashed field `<prefix>text` is the article's
-    `text[<prefix>start:<prefix>end]`, checked against its sha256 (SpanMismatch names the field and both hashes)."""
+    """A text-free record made full again (`schema` bundled): each hashed field `<prefix>text` is the article's
+    `text[<prefix>start:<prefix>end]`, checked against its sha256 (SpanMismatch names the field and both
+    hashes); quotations in free text are put back."""
     out: dict[str, Any] = {}
     for name, node in schema["properties"].items():
         mode = node.get(TEXT_KEYWORD)
         if mode != "hash":
-            out[name] = row[name]
+            out[name] = _fill_value(row[name], node, text)
             continue
         expected = row[f"{name}_sha256"]
         start, end = row[f"{name.removesuffix('text')}start"], row[f"{name.removesuffix('text')}end"]
@@ -89,7 +133,7 @@ def fill(row: dict[str, Any], schema: dict[str, Any], text: str) -> dict[str, An
 
 def absent_fields(tables: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
     """(config, ["`field` (what replaces it)", ...]) for each (config, schema) whose records lose text fields."""
-    return [(config, list(_absent(load_schema(full_name(schema)), ""))) for config, schema in tables if has_text(schema)]
+    return [(config, list(_absent(bundled(full_name(schema)), ""))) for config, schema in tables if has_text(schema)]
 
 
 def _absent(node: dict[str, Any], prefix: str) -> Iterator[str]:
@@ -99,5 +143,7 @@ def _absent(node: dict[str, Any], prefix: str) -> Iterator[str]:
             yield f"`{prefix}{name}`"
         elif mode in ("length", "hash"):
             yield f"`{prefix}{name}` (replaced by `{prefix}{name}_{'length' if mode == 'length' else 'sha256'}`)"
+        elif mode == "quotes":
+            yield f"quotations of the article in `{prefix}{name}` (replaced by their offsets, `⟨start:end⟩`)"
         elif _marked(child):
             yield from _absent(child.get("items", child), f"{prefix}{name}.")

@@ -19,13 +19,15 @@ from korea_deterrence.loaders.release import SPLIT, ConfigTable, sha256s, write_
 from korea_deterrence.loaders.text_free import VARIANT, has_text, strip, text_free_name
 from korea_deterrence.loaders.parquet import write_stored
 from korea_deterrence.schema import features_from_schema, load_schema, schema_id
+from korea_deterrence.schema.load import bundled
 
 SOURCES = "sources.jsonl"
 
 
 def derive_text_free(root: Path, manifest: dict[str, Any], tables: list[ConfigTable], sources_manifest: Path) -> list[ConfigTable]:
     """Replace the full release in `root` by its text-free variant; the variant's tables."""
-    derived = [_derive(root, table) for table in tables]
+    done = {t.name: _derive(root, t) for t in sorted(tables, key=lambda t: t.name == "articles")}  # (texts read first)
+    derived = [done[t.name] for t in tables]
     shutil.copyfile(sources_manifest, root / SOURCES)
     variant = {**manifest, "variant": VARIANT,
                "schemas": {t.name: schema_id(t.schema) for t in derived},
@@ -39,7 +41,7 @@ def _derive(root: Path, table: ConfigTable) -> ConfigTable:
         return table
     directory = root / "data" / table.name
     shards = [root / f for f in table.data_files]
-    rows = _stripped(shards, load_schema(table.schema))
+    rows = _stripped(shards, bundled(table.schema), _texts(root, table, shards))
     staged = directory.with_name(table.name + ".text-free")
     written = write_stored(rows, features_from_schema(load_schema(text_free_name(table.schema))), staged, SPLIT)
     shutil.rmtree(directory)
@@ -47,7 +49,17 @@ def _derive(root: Path, table: ConfigTable) -> ConfigTable:
     return ConfigTable(table.name, text_free_name(table.schema), written.rows, written.nbytes, written.files)
 
 
-def _stripped(shards: list[Path], schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _stripped(shards: list[Path], schema: dict[str, Any], texts: dict[str, str]) -> Iterator[dict[str, Any]]:
     for shard in shards:
         for batch in pq.ParquetFile(shard).iter_batches():
-            yield from (strip(row, schema) for row in batch.to_pylist())
+            yield from (strip(row, schema, texts.get(row.get("article_id"))) for row in batch.to_pylist())
+
+
+def _texts(root: Path, table: ConfigTable, shards: list[Path]) -> dict[str, str]:
+    """The texts of the articles a config's rows belong to (free text in them may quote the article)."""
+    if table.name == "articles" or "article_id" not in pq.ParquetFile(shards[0]).schema_arrow.names:
+        return {}
+    wanted = {a for shard in shards for a in pq.read_table(shard, columns=["article_id"]).column(0).to_pylist()}
+    articles = sorted((root / "data" / "articles").glob("*.parquet"))
+    return {r["article_id"]: r["text"] for shard in articles for r in pq.read_table(
+        shard, columns=["article_id", "text"], filters=[("article_id", "in", sorted(wanted))]).to_pylist()}

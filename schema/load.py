@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # (imported by `registry`, which only jsonschema validators n
 
 
 CODEBOOK_KEYWORD = "x-codebook"
-TEXT_KEYWORD = "x-article-text"  # marks a field that reproduces article text: "drop", "length" or "hash"
+TEXT_KEYWORD = "x-article-text"  # a field that reproduces article text ("drop", "length", "hash") or may quote it ("quotes")
 TEXT_FREE = ".text-free"  # `<name>.text-free`: the schema of the text-free variant of `<name>`
 HASH_PATTERN = "^[0-9a-f]{64}$"
 

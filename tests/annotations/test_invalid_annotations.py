@@ -63,7 +63,7 @@ EXPECTED: dict[str, tuple[list[tuple[str, int, str, str]], str]] = {
     "export.manifest.missing-field": ([(MANIFEST, 1, "", "export.manifest.missing-field")], "guideline_version"),
     "export.manifest.unknown-field": ([(MANIFEST, 1, "", "export.manifest.unknown-field")], "pulled_by"),
     "adjudication.orphan": ([(ADJ, 1, "/key", "adjudication.orphan")], "stance:fx-b:policy_shift"),
-    "adjudication.duplicate-key": ([(ADJ, 2, "/key", "adjudication.duplicate-key")], "already decided on line 1"),
+    "adjudication.duplicate-key": ([(ADJ, 2, "/key", "adjudication.duplicate-key")], "already decided for round 2 on line 1"),
     "adjudication.unknown-adjudicator": ([(ADJ, 1, "/adjudicator", "adjudication.unknown-adjudicator")], "'adj-zzz'"),
     "adjudication.invalid-value--keys": ([(ADJ, 1, "/value", "adjudication.invalid-value")], "exactly the keys ['label']"),
     "adjudication.invalid-value--label": ([(ADJ, 1, "/value", "adjudication.invalid-value")], "label of the accepted"),

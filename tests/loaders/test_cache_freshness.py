@@ -10,7 +10,7 @@ import datasets
 from korea_deterrence.annotations.stage import packaged_annotations
 from korea_deterrence.loaders.cli import main
 
-KEY = "stance:kd-000000:us_commitment_credibility"
+KEY = "stance:kd-000000:policy_shift"  # a decision of round 2, whose labels are gold
 
 
 def _stance(out: Path, cache: Path) -> list[tuple[str, int, int]]:
@@ -33,6 +33,6 @@ def test_changed_annotations_are_loaded_without_clearing_the_cache(tmp_path: Pat
     decisions.write_text("\n".join(changed) + "\n", encoding="utf-8")
     assert main(["build", "--annotations", str(annotations), "--out", str(out)]) == 0
     after = _stance(out, cache)
-    row = ("kd-000000", 1, names.index("favor"))
+    row = ("kd-000000", 0, names.index("favor"))
     assert row in before and row not in after
-    assert ("kd-000000", 1, names.index("neutral")) in after
+    assert ("kd-000000", 0, names.index("neutral")) in after

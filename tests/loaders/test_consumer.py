@@ -35,7 +35,7 @@ def loaded(release: Path) -> dict[str, datasets.Dataset]:
 
 def test_every_config_loads_with_rows(loaded: dict[str, datasets.Dataset], release: Path) -> None:
     counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
-    assert set(loaded) == {"articles", "actors", "mentions", "claims", "stance", "raw_labels", "network", "labels"}
+    assert set(loaded) == {"articles", "actors", "mentions", "claims", "stance", "raw_labels", "clusters", "network", "labels"}
     assert {name: ds.num_rows for name, ds in loaded.items()} == {n: c["train"] for n, c in counts.items()}
     assert all(ds.num_rows > 0 for ds in loaded.values())
 

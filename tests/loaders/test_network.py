@@ -10,6 +10,7 @@ import duckdb
 import networkx as nx
 import pytest
 
+from korea_deterrence.loaders.release_rows import read_rows
 from korea_deterrence.loaders.network import networks, statements, targets
 from korea_deterrence.loaders.network_files import graph_bytes, write_network_files
 
@@ -87,18 +88,19 @@ def test_files_read_back_with_networkx_equal_the_computed_graphs(tmp_path: Path)
 
 
 def _gold_two_mode_edges(release: Path, target: str) -> int:
-    """Distinct (actor, concept) pairs with a favor or against stance, straight from the gold Parquet files."""
+    """Distinct (actor, concept) pairs with a favor or against stance, straight from the gold Parquet files (concept:
+    the claim's cluster, else its topic)."""
     data = release / "data"
     return duckdb.sql(f"""
         with labels as (select * from '{data}/labels/*.parquet' where config = 'claims')
         select count(distinct (coalesce('actor:' || c.claimer_actor_id,
                                          'outlet:' || a.provenance.outlet.value, 'outlet-of:' || c.article_id),
-                               c.cluster_id))
+                               coalesce('cluster:' || c.cluster_id, 'topic:' || c.topic)))
         from (select *, unnest(stance) as s from '{data}/claims/*.parquet') c
         join '{data}/articles/*.parquet' a using (article_id)
         join labels t on t.field = 'stance.target' and t.id = c.s.target
         join labels l on l.field = 'stance.label' and l.id = c.s.label
-        where c.cluster_id is not null and t.name = '{target}' and l.name in ('favor', 'against')""").fetchall()[0][0]
+        where (c.cluster_id is not null or c.topic is not null) and t.name = '{target}' and l.name in ('favor', 'against')""").fetchall()[0][0]
 
 
 def test_release_files_match_the_gold_tables(release: Path) -> None:
@@ -106,13 +108,15 @@ def test_release_files_match_the_gold_tables(release: Path) -> None:
 
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     files = manifest["network_files"]
-    assert {f["target"] for f in files} == {"policy_shift", "us_commitment_credibility"}
+    stated = {s["target"] for c in read_rows(release, "claims") for s in c["stance"]}
+    assert {f["target"] for f in files} == stated and "policy_shift" in stated
     for entry in files:
         path = release / entry["path"]
         graph = nx.read_graphml(path) if entry["format"] == "graphml" else nx.read_gexf(path)
         assert (graph.number_of_nodes(), graph.number_of_edges()) == (entry["nodes"], entry["edges"])
         if entry["kind"] == "two_mode":
-            assert graph.number_of_edges() == _gold_two_mode_edges(release, entry["target"]) > 0
+            assert graph.number_of_edges() == _gold_two_mode_edges(release, entry["target"])
+    assert _gold_two_mode_edges(release, "policy_shift") > 0
     assert f"| `{files[0]['path']}` |" in (release / "README.md").read_text("utf-8")
 
 
