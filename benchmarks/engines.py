@@ -1,0 +1,106 @@
+"""The normalization stage of `kdc build` on an engine made for corpus processing, against kdc's own pool:
+datatrove's LocalPipelineExecutor (the candidate the engine issue names first), same corpus, alternating.
+
+Each datatrove task takes a contiguous span of sources.jsonl, reads and sha256-checks its raw files,
+normalizes them with the package's `iter_articles` (the function `kdc build` uses) and writes one
+rank-named Parquet file of the article rows with the release's Arrow schema. `kdc build --jobs 2`
+does that and the rest of the release (annotation configs, card, checksums), so the comparison
+favours datatrove by that rest.
+
+    pip install datatrove && python benchmarks/engines.py --corpus /tmp/gen100k --rounds 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATATROVE = r'''
+import sys
+from pathlib import Path
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.base import PipelineStep
+
+corpus, out, tasks = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+
+
+class Normalize(PipelineStep):
+    name = "kdc normalize"
+    type = "kdc"
+
+    def __init__(self, corpus, out):
+        super().__init__()
+        self.corpus, self.out = str(corpus), str(out)
+
+    def run(self, data, rank=0, world_size=1):
+        from pathlib import Path
+        import pyarrow.parquet as pq
+        from korea_deterrence.corpus import Article, iter_articles, open_sources
+        from korea_deterrence.loaders.batches import article_features
+        from korea_deterrence.loaders.parquet import encode
+
+        corpus, out = Path(self.corpus), Path(self.out)
+
+        sources = open_sources(corpus)
+        entries = list(sources.entries())
+        size = -(-len(entries) // world_size)
+        mine = entries[rank * size:(rank + 1) * size]
+        features = article_features()
+        with pq.ParquetWriter(out / f"train-{rank:05d}.parquet", features.arrow_schema, compression="zstd") as writer:
+            batch = []
+            for article in iter_articles(sources, mine):
+                if isinstance(article, Article):
+                    batch.append(article)
+                if len(batch) == 1000:
+                    writer.write_table(encode(batch, features))
+                    batch = []
+            if batch:
+                writer.write_table(encode(batch, features))
+        yield from ()
+
+
+out.mkdir(parents=True, exist_ok=True)
+LocalPipelineExecutor(pipeline=[Normalize(corpus, out)], tasks=tasks, workers=tasks,
+                      logging_dir=str(out.parent / "datatrove-logs")).run()
+'''
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    ratios = []
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+        for number in range(args.rounds):
+            for name in ("kdc", "datatrove", "datatrove-logs"):
+                shutil.rmtree(Path(scratch) / name, ignore_errors=True)
+            kdc = timed([sys.executable, "-m", "korea_deterrence.loaders.cli", "build", "--sources", str(args.corpus),
+                         "--out", str(Path(scratch) / "kdc"), "--jobs", "2", "--no-reuse"], env)
+            engine = timed([sys.executable, "-c", DATATROVE, str(args.corpus), str(Path(scratch) / "datatrove"), "2"], env)
+            ratios.append(engine / kdc)
+            print(json.dumps({"round": number + 1, "corpus": str(args.corpus), "kdc_jobs2_s": round(kdc, 2),
+                              "datatrove_2_tasks_s": round(engine, 2), "datatrove_over_kdc": round(engine / kdc, 2)}),
+                  flush=True)
+    print(json.dumps({"median_datatrove_over_kdc": round(statistics.median(ratios), 2)}))
+
+
+if __name__ == "__main__":
+    main()
