@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pyarrow.parquet as pq
 
-from korea_deterrence.corpus import file_sha256, open_sources
+from korea_deterrence.corpus import Sources, file_sha256, open_sources
 from korea_deterrence.loaders.card import FULL_KEY
 from korea_deterrence.loaders.network import release_statements
 from korea_deterrence.loaders.network_files import write_network_files
@@ -30,7 +30,7 @@ from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, m
                                               write_metadata)
 from korea_deterrence.loaders.text_free import VARIANT, SpanMismatch, fill, full_name, has_text
 from korea_deterrence.loaders.text_free_release import SOURCES
-from korea_deterrence.loaders.validate_release import MANIFEST, validate_release
+from korea_deterrence.loaders.validate_release import MANIFEST, schema_names, validate_release
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
 from korea_deterrence.schema.load import bundled
@@ -199,7 +199,7 @@ def _write(release: Path, manifest: dict[str, Any], expected: list[Expected], ma
                                            "sha256 (another pyarrow writes other bytes); nothing was written"))
 
 
-def _sources(scratch: Path, manifest: Path, kept: list[Expected], matched: Matched, partial: bool):  # -> Sources
+def _sources(scratch: Path, manifest: Path, kept: list[Expected], matched: Matched, partial: bool) -> Sources:
     """A sources directory: the release's sources.jsonl (only the kept lines when partial) and links named
     as it lists them to the user's copies."""
     (scratch / RAW).mkdir()
@@ -212,9 +212,7 @@ def _sources(scratch: Path, manifest: Path, kept: list[Expected], matched: Match
 
 def _schema_name(schema_id: str) -> str:
     """The schema name of a shipped schema's `$id` (either variant)."""
-    from korea_deterrence.loaders.validate_release import _schema_names
-
-    return _schema_names()[schema_id]
+    return schema_names()[schema_id]
 
 
 def _texts(directory: Path) -> dict[str, str]:
@@ -248,7 +246,7 @@ def _rows(directory: Path, name: str, schema: dict[str, Any], texts: dict[str, s
                                                    "rehydrate.span-hash", f"{row['article_id']}: {err}"))
 
 
-def _full_manifest(manifest: dict[str, Any], root: Path, tables: list[ConfigTable], sources: Any,
+def _full_manifest(manifest: dict[str, Any], root: Path, tables: list[ConfigTable], sources: Sources,
                    partial: bool) -> dict[str, Any]:
     full = {k: v for k, v in manifest.items() if k not in ("variant", FULL_KEY)}
     full["schemas"] = {t.name: load_schema(t.schema)["$id"] for t in tables}

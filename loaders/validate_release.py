@@ -177,7 +177,7 @@ def _first_difference(card: Features | None, parquet: Features) -> str:
 
 def _record_violations(config: Config, manifest: dict[str, Any]) -> list[Violation]:
     """Each row's violations of the schema named in the manifest."""
-    schema = _schema_names().get(manifest["schemas"].get(config.name, ""))
+    schema = schema_names().get(manifest["schemas"].get(config.name, ""))
     if schema is None:
         return [Violation(MANIFEST, 0, f"/schemas/{config.name}", "release.manifest",
                           f"no shipped schema has id {manifest['schemas'].get(config.name)!r}")]
@@ -187,7 +187,7 @@ def _record_violations(config: Config, manifest: dict[str, Any]) -> list[Violati
     return found
 
 
-def _schema_names() -> dict[str, str]:
+def schema_names() -> dict[str, str]:
     """Shipped schema `$id` -> schema name."""
     files = resources.files("korea_deterrence.schema").iterdir()
     names = sorted(p.name.removesuffix(".schema.json") for p in files if p.name.endswith(".schema.json"))
