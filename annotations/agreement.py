@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Hashable, Iterable, Sequence
+
+import krippendorff
+import numpy as np
 
 from korea_deterrence.annotations.items import Item
 
@@ -23,26 +25,20 @@ class AgreementRow:
 
 
 def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
-    """Alpha for nominal data; each unit lists the values coders gave it (missing values left out).
+    """Alpha for nominal data (the `krippendorff` package); each unit lists the values coders gave it
+    (missing values left out).
 
     None when no unit has two values or every pairable value is the same (expected disagreement 0).
     """
-    coincidences: Counter[tuple[Hashable, Hashable]] = Counter()
-    for values in units:
-        m = len(values)
-        if m < 2:
-            continue
-        for i, j in ((i, j) for i in range(m) for j in range(m) if i != j):
-            coincidences[(values[i], values[j])] += 1 / (m - 1)
-    n = sum(coincidences.values())
-    totals: Counter[Hashable] = Counter()
-    for (c, _), count in coincidences.items():
-        totals[c] += count
-    if n <= 1:
+    pairable = [list(values) for values in units if len(values) >= 2]
+    codes = {value: number for number, value in enumerate(dict.fromkeys(v for values in pairable for v in values))}
+    if len(codes) < 2:
         return None
-    observed = sum(v for (c, k), v in coincidences.items() if c != k) / n
-    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k) / (n * (n - 1))
-    return None if expected == 0 else 1 - observed / expected
+    width = max(len(values) for values in pairable)
+    data = np.full((width, len(pairable)), np.nan)
+    for unit, values in enumerate(pairable):
+        data[:len(values), unit] = [codes[v] for v in values]
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 def span_f1(a: set[tuple[str, int, int]], b: set[tuple[str, int, int]], overlap: bool) -> float | None:
