@@ -12,16 +12,9 @@ favours datatrove by that rest.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+from alternate import main
 
 DATATROVE = r'''
 import sys
@@ -73,34 +66,5 @@ LocalPipelineExecutor(pipeline=[Normalize(corpus, out)], tasks=tasks, workers=ta
 '''
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    if done.returncode:
-        raise SystemExit(done.stderr[-3000:])
-    return time.perf_counter() - start
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    ratios = []
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        for number in range(args.rounds):
-            for name in ("kdc", "datatrove", "datatrove-logs"):
-                shutil.rmtree(Path(scratch) / name, ignore_errors=True)
-            kdc = timed([sys.executable, "-m", "korea_deterrence.loaders.cli", "build", "--sources", str(args.corpus),
-                         "--out", str(Path(scratch) / "kdc"), "--jobs", "2", "--no-reuse"], env)
-            engine = timed([sys.executable, "-c", DATATROVE, str(args.corpus), str(Path(scratch) / "datatrove"), "2"], env)
-            ratios.append(engine / kdc)
-            print(json.dumps({"round": number + 1, "corpus": str(args.corpus), "kdc_jobs2_s": round(kdc, 2),
-                              "datatrove_2_tasks_s": round(engine, 2), "datatrove_over_kdc": round(engine / kdc, 2)}),
-                  flush=True)
-    print(json.dumps({"median_datatrove_over_kdc": round(statistics.median(ratios), 2)}))
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, "datatrove_2_tasks", lambda corpus, scratch: [sys.executable, "-c", DATATROVE, str(corpus), str(scratch / "datatrove"), "2"])

@@ -13,17 +13,9 @@ Prints one JSON line per run and the median ratio peer / kdc.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import os
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+from alternate import main
 
 PEER = r'''
 import hashlib, json, sys
@@ -57,30 +49,5 @@ Dataset.from_generator(raw_files).map(to_row, num_proc=2, remove_columns=["raw",
 '''
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    ratios = []
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {**os.environ, "HF_DATASETS_CACHE": str(Path(scratch) / "cache"), "HF_HUB_OFFLINE": "1"}
-        for number in range(args.rounds):
-            kdc = timed([sys.executable, "-m", "korea_deterrence.loaders.cli", "build", "--sources", str(args.corpus),
-                         "--out", str(Path(scratch) / "kdc"), "--jobs", "2", "--no-reuse"], env)
-            peer = timed([sys.executable, "-c", PEER, str(args.corpus), str(Path(scratch) / "peer.parquet")], env)
-            shutil.rmtree(Path(scratch) / "cache", ignore_errors=True)
-            ratios.append(peer / kdc)
-            print(json.dumps({"round": number + 1, "corpus": str(args.corpus), "kdc_jobs2_s": round(kdc, 2),
-                              "datasets_peer_s": round(peer, 2), "peer_over_kdc": round(peer / kdc, 2)}), flush=True)
-    print(json.dumps({"median_peer_over_kdc": round(statistics.median(ratios), 2)}))
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, "datasets_peer", lambda corpus, scratch: [sys.executable, "-c", PEER, str(corpus), str(scratch / "peer.parquet")])
