@@ -29,10 +29,10 @@ from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, m
                                               provenance_known, provenance_listing, sha256s,
                                               write_metadata)
 from korea_deterrence.loaders.text_free import VARIANT, SpanMismatch, fill, full_name, has_text
-from korea_deterrence.loaders.text_free_release import SOURCES
+from korea_deterrence.loaders.text_free_release import SOURCES, article_texts, cited_articles
 from korea_deterrence.loaders.validate_release import MANIFEST, schema_names, validate_release
 from korea_deterrence.loaders.version import VERSION
-from korea_deterrence.schema import Violation, features_from_schema, load_schema
+from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 from korea_deterrence.schema.load import bundled
 
 RAW = "raw"
@@ -180,8 +180,10 @@ def _write(release: Path, manifest: dict[str, Any], expected: list[Expected], ma
     result.violations += built.violations
     if result.violations:
         return
-    texts = _texts(root / "data" / "articles")
-    wanted = set(texts)
+    wanted = {e.article_id for e in kept}
+    quoted = [n for n, s in manifest["schemas"].items() if n != "articles" and has_text(_schema_name(s))]
+    cited = set().union(*(cited_articles(sorted((release / "data" / n).glob("*.parquet"))) for n in quoted))
+    texts = article_texts(root / "data" / "articles", cited & wanted)
     tables = [articles]
     for name, schema in manifest["schemas"].items():
         if name != "articles":
@@ -210,14 +212,9 @@ def _sources(scratch: Path, manifest: Path, kept: list[Expected], matched: Match
     return open_sources(scratch)
 
 
-def _schema_name(schema_id: str) -> str:
+def _schema_name(urn: str) -> str:
     """The schema name of a shipped schema's `$id` (either variant)."""
-    return schema_names()[schema_id]
-
-
-def _texts(directory: Path) -> dict[str, str]:
-    return {r["article_id"]: r["text"] for shard in sorted(directory.glob("*.parquet"))
-            for r in pq.read_table(shard, columns=["article_id", "text"]).to_pylist()}
+    return schema_names()[urn]
 
 
 def _config(release: Path, root: Path, name: str, schema: str, texts: dict[str, str], wanted: set[str],
@@ -249,7 +246,7 @@ def _rows(directory: Path, name: str, schema: dict[str, Any], texts: dict[str, s
 def _full_manifest(manifest: dict[str, Any], root: Path, tables: list[ConfigTable], sources: Sources,
                    partial: bool) -> dict[str, Any]:
     full = {k: v for k, v in manifest.items() if k not in ("variant", FULL_KEY)}
-    full["schemas"] = {t.name: load_schema(t.schema)["$id"] for t in tables}
+    full["schemas"] = {t.name: schema_id(t.schema) for t in tables}
     full["data_sha256"] = sha256s(root, tables)
     if partial:
         full["counts"] = {t.name: {SPLIT: t.rows} for t in tables}

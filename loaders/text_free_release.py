@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import pyarrow.parquet as pq
 
+from korea_deterrence.loaders.annotated import annotated_texts
 from korea_deterrence.loaders.card import FULL_KEY
 from korea_deterrence.loaders.release import SPLIT, ConfigTable, sha256s, write_metadata
 from korea_deterrence.loaders.text_free import VARIANT, has_text, strip, text_free_name
@@ -57,9 +58,18 @@ def _stripped(shards: list[Path], schema: dict[str, Any], texts: dict[str, str])
 
 def _texts(root: Path, table: ConfigTable, shards: list[Path]) -> dict[str, str]:
     """The texts of the articles a config's rows belong to (free text in them may quote the article)."""
-    if table.name == "articles" or "article_id" not in pq.ParquetFile(shards[0]).schema_arrow.names:
+    if table.name == "articles":
         return {}
-    wanted = {a for shard in shards for a in pq.read_table(shard, columns=["article_id"]).column(0).to_pylist()}
-    articles = sorted((root / "data" / "articles").glob("*.parquet"))
-    return {r["article_id"]: r["text"] for shard in articles for r in pq.read_table(
-        shard, columns=["article_id", "text"], filters=[("article_id", "in", sorted(wanted))]).to_pylist()}
+    return article_texts(root / "data" / "articles", cited_articles(shards))
+
+
+def cited_articles(shards: list[Path]) -> set[str]:
+    """The article ids of a config's rows (none when it has no article_id column)."""
+    if not shards or "article_id" not in pq.ParquetFile(shards[0]).schema_arrow.names:
+        return set()
+    return {a for shard in shards for a in pq.read_table(shard, columns=["article_id"]).column(0).to_pylist()}
+
+
+def article_texts(directory: Path, wanted: set[str]) -> dict[str, str]:
+    """article_id -> text of the wanted articles of an articles config directory."""
+    return {a: t.text for a, t in annotated_texts(sorted(directory.glob("*.parquet")), wanted).items()}
