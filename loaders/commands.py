@@ -128,9 +128,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{len(result.unresolved)} unresolved disagreement(s) left out of gold: `kdc validate` lists them, "
               "`kdc studio adjudicate push` sends them to Label Studio, `--strict` refuses to build")
     print(f"korea-deterrence {VERSION} written to {args.out}; load it in Python with:")
-    print(f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(args.out.resolve()))}, '
-          '"articles", split="train")')
+    print(load_line(args.out))
     return OK
+
+
+def load_line(out: Path) -> str:
+    """A complete, runnable line that loads the release written to `out`."""
+    return (f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(out.resolve()))}, '
+            '"articles", split="train")')
 
 
 def _say_inputs(args: argparse.Namespace) -> None:
@@ -299,8 +304,7 @@ def _rehydrate(args: argparse.Namespace) -> int:
     articles = done.tables[0].rows
     print(f"rehydrated {articles} article(s) into {args.out}" + (f"; {len(done.missing)} left out (--partial)"
                                                                 if done.missing else ", identical to the full release"))
-    print(f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(args.out.resolve()))}, '
-          '"articles", split="train")')
+    print(load_line(args.out))
     return OK
 
 
