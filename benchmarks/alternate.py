@@ -1,5 +1,5 @@
 """`kdc build --jobs 2` against another command on the same corpus, alternating, each round in a fresh
-scratch folder: the comparison `peer.py` and `engines.py` make."""
+scratch folder: the comparison `peer.py` makes."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from inspect import signature
 from pathlib import Path
 
 from korea_deterrence.corpus import open_sources
-from korea_deterrence.loaders.release import build
+from korea_deterrence.loaders.pipeline import build
 
 # (stage, file path suffix, function name): cumulative time of each is the stage's time.
 STAGES: tuple[tuple[str, str, str], ...] = (

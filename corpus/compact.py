@@ -8,8 +8,8 @@ from array import array
 from typing import Iterable, Sequence
 
 import numpy as np
+from more_itertools import chunked
 
-from korea_deterrence.corpus.parallel import batched
 
 _LISTING_BATCH = 65536  # names converted at a time, so no list of a million Python strings is ever held
 
@@ -19,7 +19,7 @@ class RawListing:
 
     def __init__(self, names: Iterable[str | bytes]) -> None:
         """`names` all str or all bytes (os.scandir of a bytes path, 2x faster: no decoding)."""
-        parts = [_byte_array(batch) for batch in batched(names, _LISTING_BATCH)]
+        parts = [_byte_array(batch) for batch in chunked(names, _LISTING_BATCH)]
         self._names = np.concatenate(parts) if parts else np.array([], dtype="S1")
         del parts
         self._names.sort()  # in place

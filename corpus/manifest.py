@@ -19,8 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from more_itertools import chunked
+
 from korea_deterrence.corpus.compact import Digests, RawListing
-from korea_deterrence.corpus.parallel import InOrder, batched
 from korea_deterrence.corpus.records import FACT_FIELDS, Fact, SourceEntry
 from korea_deterrence.corpus.spans import SPAN_LINES, Span, SpanCutter
 from korea_deterrence.schema import RecordValidator, Violation
@@ -63,13 +64,12 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, spa
     digest = hashlib.sha256()  # of the bytes checked
     spans = SpanCutter(span_lines)
     first = 1  # number of the block's first line
-    with InOrder() as hashing:  # (hashlib releases the GIL: hashing runs beside the checks)
-        for block in line_blocks(path, lambda data: hashing.call(digest.update, data)):
-            lines = block.count(b"\n") + 1
-            hashing.call(spans.feed, block, lines)
-            for part in batched(enumerate(decode_lines(block), start=first), SCAN_LINES):
-                scan.lines(check_lines(label, part))
-            first += lines
+    for block in line_blocks(path, digest.update):
+        lines = block.count(b"\n") + 1
+        spans.feed(block, lines)
+        for part in chunked(enumerate(decode_lines(block), start=first), SCAN_LINES):
+            scan.lines(check_lines(label, part))
+        first += lines
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
     scan.result.spans, scan.result.span_lines = spans.finish(), span_lines

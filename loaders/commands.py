@@ -18,13 +18,13 @@ from korea_deterrence.annotations.referenced import referenced_articles
 from korea_deterrence.annotations.stage import EXPORTS
 from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_article
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
+from korea_deterrence.corpus.spans import SPAN_LINES
 from korea_deterrence.corpus.sources import InstalledCopy, editable_dir, installed_copy
 from korea_deterrence.corpus.records import FACT_FIELDS
-from korea_deterrence.loaders.batches import warm_up_workers
 from korea_deterrence.loaders.citation import project_urls
-from korea_deterrence.loaders.cli import check_stop
-from korea_deterrence.loaders.release import build
-from korea_deterrence.loaders.reuse import reusable
+from korea_deterrence.loaders.cli import Terminated, check_stop
+from korea_deterrence.loaders.engine import Node
+from korea_deterrence.loaders.pipeline import BuildOptions, build, finished_shards, staging
 from korea_deterrence.loaders.validate_sources import validate_sources
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, render
@@ -47,7 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     _sources_option(build_cmd)
     _annotations_option(build_cmd)
-    build_cmd.add_argument("--jobs", type=int, default=1, help="normalizer processes (output is identical for any N)")
+    build_cmd.add_argument("--jobs", type=int, default=1,
+                           help="worker processes, run by datatrove (default 1: all in this process; output is identical for any N)")
+    build_cmd.add_argument("--node", type=_node, default=None, metavar="K/M",
+                           help="write only node K's share of the articles shards of a build spread over M nodes sharing "
+                                "--out; then run kdc build without --node to finish the release")
+    build_cmd.add_argument("--shard-size", type=_positive, default=SPAN_LINES, metavar="N",
+                           help=f"articles per shard, the unit of work of --jobs and --node (default {SPAN_LINES})")
     build_cmd.add_argument("--strict", action="store_true",
                            help="refuse to build while any disagreement is unresolved (default: leave it out of gold)")
     build_cmd.add_argument("--text-free", action="store_true",
@@ -100,25 +106,48 @@ def _sources_option(cmd: argparse.ArgumentParser) -> None:
 def _open(args: argparse.Namespace) -> Sources:
     root = args.sources or packaged_sources()
     return open_sources(root, str(args.sources) if args.sources else "corpus",
+                        span_lines=getattr(args, "shard_size", SPAN_LINES),
                         max_article_bytes=getattr(args, "max_article_bytes", MAX_ARTICLE_BYTES))
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _node(text: str) -> Node:
+    number, _, of = text.partition("/")
+    if not (number.isdigit() and of.isdigit() and 1 <= int(number) <= int(of)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/M with 1 <= K <= M, e.g. 1/2")
+    return Node(int(number), int(of))
+
+
 def _build(args: argparse.Namespace) -> int:
-    if args.no_reuse or not reusable(args.out):
-        # a full build: the worker processes' imports overlap the manifest checks (a rebuild, which may
-        # have only an article or two to normalize, starts them only if it needs them)
-        warm_up_workers(args.jobs)
     _say_inputs(args)
     sources = _open(args)
-    with _Progress(sources.count) as progress:
-        result = build(sources, args.out, progress, _annotations(args), args.jobs, not args.no_reuse, args.strict,
-                       args.text_free)
+    options = BuildOptions(args.jobs, not args.no_reuse, args.strict, args.text_free, args.node)
+    try:
+        with _Progress(sources.count) as progress:
+            result = build(sources, args.out, _annotations(args), options, progress)
+    except (KeyboardInterrupt, Terminated):
+        kept = finished_shards(args.out)
+        if kept:
+            print(f"kdc build: {kept} finished articles shard(s) kept in {staging(args.out)}; the same command "
+                  "resumes from them", file=sys.stderr)
+        raise
     if result.violations:
         print(render(result.violations), file=sys.stderr)
         print(f"kdc build: {len(result.violations)} violation(s); nothing was written", file=sys.stderr)
         return INVALID
-    print(f"articles: {result.reused} reused from the previous build, "
-          f"{result.tables[0].rows - result.reused} normalized")
+    if args.node:
+        print(f"node {args.node.number}/{args.node.of}: its articles shards are in {staging(args.out)}; "
+              f"{finished_shards(args.out)} of {len(sources.spans)} are finished. Once every node is done, run "
+              "the same command without --node to write the release")
+        return OK
+    print(f"articles shards: {len(result.tables[0].shards)}, {result.reused} reused from the previous build, "
+          f"{result.resumed} finished by an earlier run, {len(result.tables[0].shards) - result.reused - result.resumed} "
+          "written")
     for table in result.tables:
         print(f"{table.name}: {table.rows} rows" + ("" if table.rows else " (no config written: nothing to load)"))
     if not {"Repository", "Dataset"} & set(project_urls()):

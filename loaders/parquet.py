@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import operator
 import os
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from itertools import accumulate, chain
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from more_itertools import chunked
 
-from korea_deterrence.corpus.parallel import batched
 from korea_deterrence.schema.features import ClassLabel, Features, List, Value
 
 ROW_GROUP_ROWS = 1000
 SHARD_ROWS = 10_000  # ~55 MB of news text, ~7 MB compressed: a rebuild rewrites only the shards that changed
 WRITER_OPTIONS: dict[str, Any] = {"compression": "zstd", "use_dictionary": False, "write_statistics": True}
 # what, besides the rows, decides a shard's bytes (a copied shard must equal a freshly written one)
-WRITER = f"pyarrow {pa.__version__} {sorted(WRITER_OPTIONS.items())} row groups of {ROW_GROUP_ROWS}"
+WRITER = f"pyarrow {pa.__version__} {sorted(WRITER_OPTIONS.items())} whole row groups of {ROW_GROUP_ROWS} rows"
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,6 @@ class Written:
     files: tuple[str, ...]
     rows: int
     nbytes: int
-    known_sha256: dict[str, str] = field(default_factory=dict)  # of the files copied whole, by name
-
-
-class KnownShard(NamedTuple):
-    """A Parquet file written before: its path, the uncompressed size of its data (`uncompressed`) and
-    its sha256, checked."""
-
-    path: Path
-    nbytes: int
-    sha256: str
 
 
 def shard_name(split: str, index: int, total: int) -> str:
@@ -54,7 +43,6 @@ class ShardWriter:
         self.directory, self.split, self.schema = directory, split, schema
         self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
-        self._copied: dict[Path, KnownShard] = {}  # the parts copied whole, and what they are copies of
         self._writer: pq.ParquetWriter | None = None
         self._in_shard = self.rows = 0
 
@@ -73,21 +61,6 @@ class ShardWriter:
             self._in_shard, self.rows = self._in_shard + take, self.rows + take
             offset += take
 
-    def copy(self, shard: KnownShard, rows: int) -> None:
-        """Append a whole shard of `rows` rows written before with the same schema and options (hard-linked
-        if possible)."""
-        if self._writer is not None and self._in_shard < self.shard_rows:
-            raise ValueError(f"cannot copy {shard.path.name} after a partial shard of {self._in_shard} rows")
-        self._close_current()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
-        try:
-            os.link(shard.path, self._parts[-1])
-        except OSError:
-            shutil.copyfile(shard.path, self._parts[-1])
-        self._copied[self._parts[-1]] = shard
-        self._in_shard, self.rows = self.shard_rows, self.rows + rows
-
     def _open_next(self) -> None:
         self._close_current()
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -103,16 +76,11 @@ class ShardWriter:
     def close(self) -> Written:
         self._close_current()
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
-        nbytes, known = 0, {}
+        nbytes = 0
         for part, name in zip(self._parts, names):
             os.replace(part, self.directory / name)
-            copied = self._copied.get(part)
-            if copied is None:
-                nbytes += uncompressed(pq.read_metadata(self.directory / name))
-            else:
-                nbytes += copied.nbytes
-                known[name] = copied.sha256
-        return Written(tuple(names), self.rows, nbytes, known)
+            nbytes += uncompressed(pq.read_metadata(self.directory / name))
+        return Written(tuple(names), self.rows, nbytes)
 
 
 def uncompressed(meta: pq.FileMetaData) -> int:
@@ -123,13 +91,13 @@ def uncompressed(meta: pq.FileMetaData) -> int:
 
 def write_parquet(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
     """Stream JSON-ready rows (label names) into shards of `directory`."""
-    return _write((encode(batch, features) for batch in batched(rows, ROW_GROUP_ROWS)), features, directory, split)
+    return _write((encode(batch, features) for batch in chunked(rows, ROW_GROUP_ROWS)), features, directory, split)
 
 
 def write_stored(rows: Iterable[dict[str, Any]], features: Features, directory: Path, split: str) -> Written:
     """Stream rows as the Parquet files store them (ClassLabel ids, as read back) into shards of `directory`."""
     schema = features.arrow_schema
-    tables = (pa.Table.from_pylist(batch, schema=schema) for batch in batched(rows, ROW_GROUP_ROWS))
+    tables = (pa.Table.from_pylist(batch, schema=schema) for batch in chunked(rows, ROW_GROUP_ROWS))
     return _write(tables, features, directory, split)
 
 

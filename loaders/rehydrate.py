@@ -22,10 +22,12 @@ import pyarrow.parquet as pq
 
 from korea_deterrence.corpus import Sources, file_sha256, open_sources
 from korea_deterrence.loaders.card import FULL_KEY
+from korea_deterrence.loaders.engine import run_jobs
 from korea_deterrence.loaders.network import release_statements
 from korea_deterrence.loaders.network_files import write_network_files
 from korea_deterrence.loaders.parquet import write_stored
-from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, move_into_place, write_articles,
+from korea_deterrence.loaders.pipeline import articles_config, plan_shards
+from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, move_into_place,
                                               provenance_known, provenance_listing, sha256s,
                                               write_metadata)
 from korea_deterrence.loaders.text_free import VARIANT, SpanMismatch, fill, full_name, has_text
@@ -176,7 +178,9 @@ def _write(release: Path, manifest: dict[str, Any], expected: list[Expected], ma
     with tempfile.TemporaryDirectory() as scratch:
         sources = _sources(Path(scratch), release / SOURCES, kept, matched, partial=bool(matched.missing))
         built = BuildResult(root, violations=list(sources.violations))
-        articles = write_articles(root, sources, 1, None, built, None)
+        jobs = plan_shards(sources, root, {})
+        run_jobs(jobs)
+        articles = articles_config(root, jobs, built)
     result.violations += built.violations
     if result.violations:
         return

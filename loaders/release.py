@@ -1,4 +1,5 @@
-"""`kdc build`: the release directory, written to `<out>.incomplete/` and moved into place at the end."""
+"""What a release is made of besides its rows: configs, manifest.json, card, Croissant, citation files,
+datasheet and SHA256SUMS; and moving a finished release into place (loaders/pipeline.py builds it)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,18 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, Sources, file_sha256, files_sha256
 from korea_deterrence.corpus.records import FACT_FIELDS
-from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
 from korea_deterrence.loaders.card import data_checksum, render_card
 from korea_deterrence.loaders.citation import citation_cff, zenodo_json
 from korea_deterrence.loaders.croissant import croissant
-from korea_deterrence.loaders.fields import label_rows
-from korea_deterrence.loaders.network import release_statements
-from korea_deterrence.loaders.network_files import write_network_files
-from korea_deterrence.loaders.batches import ReusedShard, article_batches, article_features
-from korea_deterrence.loaders.parquet import ShardWriter, write_parquet
-from korea_deterrence.loaders.reuse import INPUTS_KEY, PreviousArticles
 from korea_deterrence.loaders.version import VERSION
-from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
+from korea_deterrence.schema import Violation, schema_id
 
 SPLIT = "train"
 LISTED_ARTICLES = 100  # up to this many articles, the card lists each one's provenance
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,6 @@ class ConfigTable:
     rows: int
     nbytes: int = 0  # uncompressed size of the Parquet data, reported as HF's `num_bytes`
     shards: tuple[str, ...] = ()  # file names under data/<name>/
-    known_sha256: dict[str, str] = field(default_factory=dict)  # of shards copied from the previous release, by name
 
     @property
     def data_files(self) -> list[str]:
@@ -57,77 +49,9 @@ class BuildResult:
     out: Path
     tables: list[ConfigTable] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
-    reused: int = 0  # articles whose rows came from the previous release instead of the normalizer
+    reused: int = 0  # articles shards linked from the previous release
+    resumed: int = 0  # articles shards finished by an earlier, interrupted build (or by the nodes)
     unresolved: list[Violation] = field(default_factory=list)  # disagreements left out of gold
-
-
-def build(sources: Sources, out: Path, progress: Progress | None = None, annotations: Path | None = None,
-          jobs: int = 1, reuse: bool = True, strict: bool = False, text_free: bool = False) -> BuildResult:
-    """Build the release from `sources` (and the annotations directory) into `out`; with `text_free`,
-    its text-free variant (loaders/text_free.py).
-
-    On any violation (with `strict`, also an unresolved disagreement) nothing is left behind.
-    """
-    result = BuildResult(out, violations=list(sources.violations))
-    tmp = out.with_name(out.name + ".incomplete")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        previous = PreviousArticles.of(out) if reuse and not text_free else None
-        result.tables.append(write_articles(tmp, sources, jobs, previous, result, progress))
-        if result.violations:
-            return result
-        outcome = write_annotation_configs(annotations, [tmp / f for f in result.tables[0].data_files],
-                                           lambda *config: result.tables.append(_write_config(tmp, *config)))
-        result.violations += outcome.violations
-        statements = [] if result.violations else release_statements(tmp)
-        result.tables.append(_write_config(tmp, "network", "network", (s.row() for s in statements)))
-        named = [(t.name, t.schema) for t in result.tables if t.rows]
-        result.tables.append(_write_config(tmp, "labels", "labels", label_rows(named)))
-        result.unresolved = outcome.annotations.unresolved if outcome.annotations else []
-        result.violations += result.unresolved if strict else []
-        if result.violations:
-            return result
-        network = write_network_files(tmp, statements)
-        manifest = full_manifest(sources, result.tables, tmp, annotation_inputs(annotations, outcome.annotations),
-                                 network)
-        write_metadata(tmp, manifest, result.tables)
-        if text_free:
-            from korea_deterrence.loaders.text_free_release import derive_text_free
-
-            result.tables = derive_text_free(tmp, manifest, result.tables, sources.root / "sources.jsonl")
-        move_into_place(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return result
-
-
-def write_articles(root: Path, sources: Sources, jobs: int, previous: PreviousArticles | None,
-                    result: BuildResult, progress: Progress | None) -> ConfigTable:
-    """The articles config, normalized in `jobs` processes (or reused) and written in bounded shards."""
-    writer = ShardWriter(root / "data" / "articles", SPLIT, article_features().arrow_schema, sources.span_lines)
-    seen = 0
-    for batch in article_batches(sources, jobs, previous):
-        if isinstance(batch, ReusedShard):
-            if not result.violations:
-                writer.copy(batch.shard, batch.rows)
-            result.reused += batch.rows
-            seen += batch.rows
-            continue
-        result.violations += batch.violations
-        result.reused += batch.reused
-        if batch.table is not None and not result.violations:
-            writer.write(batch.table, {INPUTS_KEY: batch.inputs})
-        seen += batch.seen
-        if progress:
-            progress(seen)
-    written = writer.close()
-    return ConfigTable("articles", "article", written.rows, written.nbytes, written.files, written.known_sha256)
-
-
-def _write_config(root: Path, name: str, schema: str, rows: Iterator[dict[str, Any]]) -> ConfigTable:
-    written = write_parquet(rows, features_from_schema(load_schema(schema)), root / "data" / name, SPLIT)
-    return ConfigTable(name, schema, written.rows, written.nbytes, written.files)
 
 
 def full_manifest(sources: Sources, tables: list[ConfigTable], root: Path, annotation: dict[str, Any],
@@ -202,13 +126,9 @@ def provenance_listing(shards: list[Path], limit: int = LISTED_ARTICLES) -> list
 
 
 def sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
-    """sha256 of each data file: known for the shards copied from the previous release (checked there,
-    before they were copied), hashed in threads for the rest."""
-    known = {f"data/{t.name}/{shard}": digest for t in tables for shard, digest in t.known_sha256.items()}
+    """sha256 of each data file, hashed in threads."""
     files = [f for t in tables for f in t.data_files]
-    todo = [f for f in files if f not in known]
-    known.update(zip(todo, files_sha256([root / f for f in todo])))
-    return {f: known[f] for f in files}
+    return dict(zip(files, files_sha256([root / f for f in files])))
 
 
 def datasheet() -> str:

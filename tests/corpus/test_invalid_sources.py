@@ -13,7 +13,6 @@ from hypothesis import given, settings, strategies as st
 
 from korea_deterrence.corpus import manifest, packaged_sources
 from korea_deterrence.corpus.sources import open_sources
-from korea_deterrence.loaders import batches
 from korea_deterrence.loaders.cli import main
 from korea_deterrence.schema import RULES, jsonl
 
@@ -92,7 +91,6 @@ def _located(stderr: str, fixture: Path) -> list[tuple[str, int, str, str]]:
 def test_invalid_fixture(rule: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(manifest, "SCAN_LINES", 1)  # each line looked up in the raw/ listing on its own
-    monkeypatch.setattr(batches, "CHUNK", 1)  # with --jobs 2, each raw file is read in a worker of its own
     fixture = FIXTURES / rule
     before = _tree_digest(fixture)
     out = tmp_path / "out"
@@ -160,7 +158,7 @@ def test_a_manifest_changed_after_its_check_stops_the_build_with_nothing_written
     import shutil
 
     from korea_deterrence.corpus import open_sources
-    from korea_deterrence.loaders.release import build
+    from korea_deterrence.loaders.pipeline import build
 
     copy = tmp_path / "sources"
     shutil.copytree(FIXTURES / "valid", copy)

@@ -10,7 +10,7 @@ import pytest
 
 from korea_deterrence.corpus import Article, iter_articles, open_sources, packaged_sources
 from korea_deterrence.corpus.records import Block, Sentence
-from korea_deterrence.loaders.batches import article_features
+from korea_deterrence.loaders.shards import article_features
 from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders.parquet import encode
 

@@ -1,0 +1,161 @@
+"""One articles shard: one span of the sources manifest, verified, normalized, checked and written as
+one Parquet file. It is the unit of work the engine runs (loaders/engine.py), in this process, in
+worker processes or on other nodes; it reads and writes only files, so it runs the same anywhere.
+
+A shard is written under a temporary name and renamed when complete, with the key of its inputs in
+its Parquet metadata: a shard file under its final name is finished work, which a later build
+(resuming, or rebuilding after an edit) keeps instead of doing again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import socket
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from korea_deterrence.corpus import NORMALIZER_VERSION, Article, Sources, iter_articles
+from korea_deterrence.corpus.manifest import ManifestScan, parse_entry
+from korea_deterrence.corpus.spans import Span
+from korea_deterrence.loaders.checks import explain, flagged_rows
+from korea_deterrence.loaders.parquet import ROW_GROUP_ROWS, WRITER, WRITER_OPTIONS, encode
+from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
+from korea_deterrence.schema.features import Features
+
+INPUTS_KEY = "korea_deterrence.inputs"  # Parquet key-value metadata of every articles shard
+PROBLEMS = ".violations.json"  # beside a shard that could not be written: why
+
+
+@cache
+def article_features() -> Features:
+    return features_from_schema(load_schema("article"))
+
+
+def shard_inputs(span_sha256: str) -> str:
+    """sha256 of everything an articles shard's bytes depend on: its span of manifest lines (which pin
+    each raw file's sha256 and the provenance), the normalizer and schema versions and the Parquet writer."""
+    inputs = f"{NORMALIZER_VERSION}\n{schema_id('article')}\n{WRITER}\n{span_sha256}\n"
+    return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+
+
+def stored_inputs(path: Path) -> str | None:
+    """The inputs key in a shard's metadata; None when there is no such shard or it is not readable."""
+    try:
+        metadata = pq.read_metadata(path).metadata or {}
+    except (OSError, pa.ArrowException):
+        return None
+    return metadata.get(INPUTS_KEY.encode(), b"").decode() or None
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """What one task needs: where the sources are, which span of the manifest, where the shard goes."""
+
+    sources: Sources  # light: its scan holds only the bad line numbers of this span
+    span: Span
+    path: Path  # the shard's final name
+    inputs: str  # shard_inputs(span.sha256)
+    previous: Path | None = None  # the same shard in the previous release, linked instead of written again
+
+    @property
+    def problems(self) -> Path:
+        return self.path.with_name(self.path.name + PROBLEMS)
+
+    def finished(self) -> bool:
+        """Whether the shard was written already, from these very inputs."""
+        return stored_inputs(self.path) == self.inputs
+
+
+def job(sources: Sources, span: Span, path: Path, previous: dict[str, Path]) -> ShardJob:
+    """The job for one span of `sources`; `previous`: shards of the previous release by inputs key."""
+    bad = {n for n in (sources.scan.bad_lines if sources.scan else ()) if span.first_line <= n < span.first_line + span.lines}
+    light = Sources(sources.root, sources.label, (), ManifestScan(bad_lines=bad))
+    inputs = shard_inputs(span.sha256)
+    return ShardJob(light, span, path, inputs, previous.get(inputs))
+
+
+def run_job(shard: ShardJob) -> None:
+    """Verify, normalize and check the span's articles and write them as the shard (or, on any
+    violation, write no shard but the violations beside where it would be). Does nothing when the
+    shard is finished already; links the previous release's shard when it has the same inputs."""
+    if shard.finished():
+        return
+    shard.path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = shard.path.with_name(f".{shard.path.name}.{socket.gethostname()}-{os.getpid()}.tmp")
+    if shard.previous is not None:
+        _link(shard.previous, tmp)
+        os.replace(tmp, shard.path)
+        return
+    shard.problems.unlink(missing_ok=True)
+    violations: list[Violation] = []
+    writer = pq.ParquetWriter(tmp, article_features().arrow_schema, **WRITER_OPTIONS)
+    writer.add_key_value_metadata({INPUTS_KEY: shard.inputs})
+    try:
+        for articles in _groups(shard, violations):
+            table = encode(articles, article_features())
+            violations += _checked(shard.sources, articles, table)
+            if not violations:
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        writer.close()
+        if violations:
+            _write_problems(shard.problems, violations)
+        else:
+            os.replace(tmp, shard.path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (no copy, when both are on one file system), else a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _groups(shard: ShardJob, violations: list[Violation]) -> Iterator[list[Article]]:
+    """The span's articles in groups of a row group each (violations go to `violations`)."""
+    entries = (parse_entry(n, line) for n, line in shard.sources.span_entry_lines(shard.span))
+    group: list[Article] = []
+    for item in iter_articles(shard.sources, entries):
+        if isinstance(item, Violation):
+            violations.append(item)
+            continue
+        group.append(item)
+        if len(group) == ROW_GROUP_ROWS:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _checked(sources: Sources, articles: list[Article], table: pa.Table) -> list[Violation]:
+    """The bulk checks of the encoded rows; the per-record validators explain the rows they flag."""
+    flagged = flagged_rows(table)
+    if not flagged:
+        return []
+    labels = {a.article_id: sources.raw_label(a.provenance.raw_file) for a in articles}
+    return explain(articles, flagged, labels) or [
+        Violation(labels[articles[r].article_id], 0, "", "article.offsets", "flagged by the bulk checks") for r in flagged]
+
+
+def _write_problems(path: Path, violations: list[Violation]) -> None:
+    path.write_text(json.dumps([dataclasses.asdict(v) for v in violations], ensure_ascii=False), "utf-8")
+
+
+def read_problems(shard: ShardJob) -> list[Violation]:
+    """The violations a job left instead of its shard ([] when there is none)."""
+    try:
+        return [Violation(**v) for v in json.loads(shard.problems.read_text("utf-8"))]
+    except FileNotFoundError:
+        return []
