@@ -19,7 +19,7 @@ from korea_deterrence.annotations.stage import EXPORTS
 from korea_deterrence.corpus.edit import EditError, Given, add_articles, remove_article
 from korea_deterrence.corpus.manifest import MAX_ARTICLE_BYTES
 from korea_deterrence.corpus.spans import SPAN_LINES
-from korea_deterrence.corpus.sources import InstalledCopy, editable_dir, installed_copy
+from korea_deterrence.corpus.sources import InstalledCopy, editable_dir, installed_copy, location
 from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.citation import project_urls
 from korea_deterrence.loaders.cli import Terminated, check_stop
@@ -97,8 +97,9 @@ def _valid_articles(sources: Sources) -> list[Article]:
 
 
 def _sources_option(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--sources", type=Path, default=None,
-                     help="a directory with sources.jsonl and raw/ (default: the corpus shipped with the package)")
+    cmd.add_argument("--sources", type=location, default=None,
+                     help="a directory with sources.jsonl and raw/, a path or an fsspec URL such as s3://bucket/corpus "
+                          "(default: the corpus shipped with the package)")
     cmd.add_argument("--max-article-bytes", type=int, default=MAX_ARTICLE_BYTES, metavar="N",
                      help=f"refuse a raw article larger than N bytes (rule raw.too-large; default {MAX_ARTICLE_BYTES})")
 
@@ -172,7 +173,8 @@ def _say_inputs(args: argparse.Namespace) -> None:
     shipped = packaged_sources()
     installed = " (the copy in the installed package: edits to a checkout are not seen; install with pip install -e)" \
         if installed_copy(shipped) else ""
-    sources = args.sources.resolve() if args.sources else f"{shipped} (shipped){installed}"
+    sources = (args.sources.resolve() if isinstance(args.sources, Path) else args.sources) if args.sources \
+        else f"{shipped} (shipped){installed}"
     annotations = _annotations(args)
     print(f"sources: {sources}")
     print(f"annotations: {annotations.resolve() if annotations else 'none'}")

@@ -29,7 +29,7 @@ def derive_text_free(root: Path, manifest: dict[str, Any], tables: list[ConfigTa
     """Replace the full release in `root` by its text-free variant; the variant's tables."""
     done = {t.name: _derive(root, t) for t in sorted(tables, key=lambda t: t.name == "articles")}  # (texts read first)
     derived = [done[t.name] for t in tables]
-    shutil.copyfile(sources_manifest, root / SOURCES)
+    (root / SOURCES).write_bytes(sources_manifest.read_bytes())
     variant = {**manifest, "variant": VARIANT,
                "schemas": {t.name: schema_id(t.schema) for t in derived},
                "data_sha256": sha256s(root, derived), FULL_KEY: manifest["data_sha256"]}

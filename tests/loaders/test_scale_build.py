@@ -204,3 +204,21 @@ def test_build_leaves_its_process_as_it_found_it(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "SHA256SUMS").is_file()
+
+
+def test_sources_may_be_an_fsspec_url(tmp_path: Path) -> None:
+    """The same release from the sources in a local folder, at a file:// URL and in an fsspec file
+    system that is not the local one (memory://, as s3:// would be)."""
+    from upath import UPath
+
+    corpus = _corpus_copy(tmp_path)
+    remote = UPath("memory://kdc-test/corpus")
+    for path in corpus.rglob("*"):
+        if path.is_file():
+            (remote / path.relative_to(corpus).as_posix()).write_bytes(path.read_bytes())
+    (tmp_path / "none").mkdir()
+    for name, given in (("local", str(corpus)), ("file", corpus.as_uri()), ("memory", str(remote))):
+        args = ["build", "--sources", given, "--annotations", str(tmp_path / "none"), "--out", str(tmp_path / name)]
+        assert main(args) == 0, name
+    assert _sums(tmp_path / "local") == _sums(tmp_path / "file") == _sums(tmp_path / "memory")
+    remote.fs.rm(remote.path, recursive=True)
