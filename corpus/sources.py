@@ -143,7 +143,9 @@ def read_raw(sources: Sources, entry: SourceEntry) -> tuple[str | None, Violatio
 
 
 def _file_names(directory: Path) -> list[str]:
-    """Names of the files (not folders) right in `directory`, from one listing (no stat per file)."""
+    """Names of the files (not folders; links to files count) right in `directory`, from one listing."""
+    if isinstance(directory, Path):
+        return [entry.name for entry in os.scandir(directory) if entry.is_file()]
     fs = UPath(directory).fs
     return [entry["name"].rsplit("/", 1)[-1] for entry in fs.ls(UPath(directory).path, detail=True)
             if entry["type"] == "file"]

@@ -9,6 +9,8 @@ from typing import Any, Callable, Iterator
 
 import pyarrow.parquet as pq
 
+from korea_deterrence.loaders.storage import readable
+
 from korea_deterrence.annotations.clusters import CLUSTERS, cluster_rows
 from korea_deterrence.annotations.codebook import load_codebook
 from korea_deterrence.corpus import file_sha256
@@ -32,7 +34,7 @@ def annotated_texts(shards: list[Path], wanted: set[str]) -> dict[str, ArticleTe
     """Text and text_sha256 of the wanted articles, read back from the written articles shards."""
     texts: dict[str, ArticleText] = {}
     for shard in shards if wanted else []:
-        table = pq.read_table(shard, columns=["article_id", "text", "text_sha256"],
+        table = pq.read_table(readable(shard), columns=["article_id", "text", "text_sha256"],
                               filters=[("article_id", "in", sorted(wanted))])
         texts.update((r["article_id"], ArticleText(r["text"], r["text_sha256"])) for r in table.to_pylist())
     return texts

@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kdc {VERSION}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the release directory")
-    build_cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
+    build_cmd.add_argument("--out", type=location, default=DEFAULT_OUT,
+                           help=f"output directory, a path or an fsspec URL such as s3://bucket/release (default {DEFAULT_OUT})")
     _sources_option(build_cmd)
     _annotations_option(build_cmd)
     build_cmd.add_argument("--jobs", type=int, default=1,
@@ -164,7 +165,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def load_line(out: Path) -> str:
     """A complete, runnable line that loads the release written to `out`."""
-    return (f'from datasets import load_dataset; articles = load_dataset({json.dumps(str(out.resolve()))}, '
+    where = str(out.resolve()) if isinstance(out, Path) else str(out)
+    return (f'from datasets import load_dataset; articles = load_dataset({json.dumps(where)}, '
             '"articles", split="train")')
 
 

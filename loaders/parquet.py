@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import operator
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from itertools import accumulate, chain
@@ -13,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from more_itertools import chunked
 
+from korea_deterrence.loaders.storage import ParquetSink, readable, replace
 from korea_deterrence.schema.features import ClassLabel, Features, List, Value
 
 ROW_GROUP_ROWS = 1000
@@ -43,7 +43,7 @@ class ShardWriter:
         self.directory, self.split, self.schema = directory, split, schema
         self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
-        self._writer: pq.ParquetWriter | None = None
+        self._writer: ParquetSink | None = None
         self._in_shard = self.rows = 0
 
     def write(self, table: pa.Table, metadata: dict[str, str] | None = None) -> None:
@@ -65,7 +65,7 @@ class ShardWriter:
         self._close_current()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._parts.append(self.directory / f".part-{len(self._parts):05d}.parquet")
-        self._writer = pq.ParquetWriter(self._parts[-1], self.schema, **WRITER_OPTIONS)
+        self._writer = ParquetSink(self._parts[-1], self.schema, **WRITER_OPTIONS)
         self._in_shard = 0
 
     def _close_current(self) -> None:
@@ -78,8 +78,8 @@ class ShardWriter:
         names = [shard_name(self.split, i, len(self._parts)) for i in range(len(self._parts))]
         nbytes = 0
         for part, name in zip(self._parts, names):
-            os.replace(part, self.directory / name)
-            nbytes += uncompressed(pq.read_metadata(self.directory / name))
+            replace(part, self.directory / name)
+            nbytes += uncompressed(pq.read_metadata(readable(self.directory / name)))
         return Written(tuple(names), self.rows, nbytes)
 
 

@@ -15,7 +15,6 @@ made from the same inputs are linked, not written again.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,6 +31,7 @@ from korea_deterrence.loaders.parquet import shard_name, uncompressed, write_par
 from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, full_manifest, move_into_place,
                                               write_metadata)
 from korea_deterrence.loaders.reuse import previous_shards
+from korea_deterrence.loaders.storage import readable, remove_tree
 from korea_deterrence.loaders.shards import ShardJob, job, read_problems
 from korea_deterrence.schema import Violation, features_from_schema, load_schema
 
@@ -77,13 +77,13 @@ def build(sources: Sources, out: Path, annotations: Path | None = None, options:
         if not result.violations:
             move_into_place(root, out)
     except Exception:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
         raise
     except BaseException:  # Ctrl-C, SIGTERM: the finished shards stay for the next build, nothing else
         keep_only_finished(root, jobs)
         raise
     if result.violations:
-        shutil.rmtree(root, ignore_errors=True)
+        remove_tree(root)
     return result
 
 
@@ -100,7 +100,7 @@ def keep_only_finished(root: Path, jobs: list[ShardJob]) -> None:
     for path in sorted(root.rglob("*"), reverse=True) if root.exists() else ():
         if path in keep or (path.is_dir() and any(k.is_relative_to(path) for k in keep)):
             continue
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        remove_tree(path) if path.is_dir() else path.unlink()
     root.mkdir(parents=True, exist_ok=True)
 
 
@@ -109,7 +109,7 @@ def articles_config(root: Path, jobs: list[ShardJob], result: BuildResult) -> Co
     rows = nbytes = 0
     for shard in jobs:
         if shard.finished():
-            meta = pq.read_metadata(shard.path)
+            meta = pq.read_metadata(readable(shard.path))
             rows, nbytes = rows + meta.num_rows, nbytes + uncompressed(meta)
         else:
             result.violations += read_problems(shard) or [Violation(

@@ -4,8 +4,6 @@ datasheet and SHA256SUMS; and moving a finished release into place (loaders/pipe
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,6 +14,7 @@ from korea_deterrence.corpus.records import FACT_FIELDS
 from korea_deterrence.loaders.card import data_checksum, render_card
 from korea_deterrence.loaders.citation import citation_cff, zenodo_json
 from korea_deterrence.loaders.croissant import croissant
+from korea_deterrence.loaders.storage import readable, remove_tree, replace
 from korea_deterrence.loaders.version import VERSION
 from korea_deterrence.schema import Violation, schema_id
 
@@ -103,7 +102,7 @@ def provenance_known(shards: list[Path]) -> dict[str, int]:
 
     known = dict.fromkeys(FACT_FIELDS, 0)
     for shard in shards:
-        for batch in pq.ParquetFile(shard).iter_batches(columns=["provenance"]):
+        for batch in pq.ParquetFile(readable(shard)).iter_batches(columns=["provenance"]):
             for fact in FACT_FIELDS:
                 values = pc.struct_field(batch.column("provenance"), [fact, "value"])
                 known[fact] += len(values) - values.null_count
@@ -117,7 +116,7 @@ def provenance_listing(shards: list[Path], limit: int = LISTED_ARTICLES) -> list
 
     listed: list[dict[str, Any]] = []
     for shard in shards:
-        for batch in pq.ParquetFile(shard).iter_batches(columns=["article_id", "provenance"]):
+        for batch in pq.ParquetFile(readable(shard)).iter_batches(columns=["article_id", "provenance"]):
             for article_id, facts in zip(batch.column("article_id").to_pylist(), batch.column("provenance").to_pylist()):
                 listed.append({"article_id": article_id, **{f: facts[f]["value"] for f in FACT_FIELDS}})
                 if len(listed) > limit:
@@ -150,8 +149,8 @@ def _write_text(path: Path, text: str) -> None:
 
 def move_into_place(tmp: Path, out: Path) -> None:
     old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    remove_tree(old)
     if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+        replace(out, old)
+    replace(tmp, out)
+    remove_tree(old)

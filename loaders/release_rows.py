@@ -9,6 +9,8 @@ from typing import Any, Iterator
 
 import pyarrow.parquet as pq
 
+from korea_deterrence.loaders.storage import readable
+
 _LISTS = ("List", "LargeList", "Sequence")
 
 
@@ -21,7 +23,7 @@ def read_rows(root: Path, config: str, columns: list[str] | None = None) -> list
 def iter_rows(root: Path, config: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """The rows of `read_rows`, read one record batch at a time."""
     for shard in sorted((root / "data" / config).glob("train-*.parquet")):
-        file = pq.ParquetFile(shard)
+        file = pq.ParquetFile(readable(shard))
         described = json.loads(file.schema_arrow.metadata[b"huggingface"])["info"]["features"]
         features = {name: described[name] for name in columns or file.schema_arrow.names}
         for batch in file.iter_batches(batch_size=1024, columns=columns):

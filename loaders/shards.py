@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import socket
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from korea_deterrence.corpus.manifest import ManifestScan, parse_entry
 from korea_deterrence.corpus.spans import Span
 from korea_deterrence.loaders.checks import explain, flagged_rows
 from korea_deterrence.loaders.parquet import ROW_GROUP_ROWS, WRITER, WRITER_OPTIONS, encode
+from korea_deterrence.loaders.storage import ParquetSink, link, readable, replace
 from korea_deterrence.schema import Violation, features_from_schema, load_schema, schema_id
 from korea_deterrence.schema.features import Features
 
@@ -50,7 +50,7 @@ def shard_inputs(span_sha256: str) -> str:
 def stored_inputs(path: Path) -> str | None:
     """The inputs key in a shard's metadata; None when there is no such shard or it is not readable."""
     try:
-        metadata = pq.read_metadata(path).metadata or {}
+        metadata = pq.read_metadata(readable(path)).metadata or {}
     except (OSError, pa.ArrowException):
         return None
     return metadata.get(INPUTS_KEY.encode(), b"").decode() or None
@@ -92,12 +92,12 @@ def run_job(shard: ShardJob) -> None:
     shard.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = shard.path.with_name(f".{shard.path.name}.{socket.gethostname()}-{os.getpid()}.tmp")
     if shard.previous is not None:
-        _link(shard.previous, tmp)
-        os.replace(tmp, shard.path)
+        link(shard.previous, tmp)
+        replace(tmp, shard.path)
         return
     shard.problems.unlink(missing_ok=True)
     violations: list[Violation] = []
-    writer = pq.ParquetWriter(tmp, article_features().arrow_schema, **WRITER_OPTIONS)
+    writer = ParquetSink(tmp, article_features().arrow_schema, **WRITER_OPTIONS)
     writer.add_key_value_metadata({INPUTS_KEY: shard.inputs})
     try:
         for articles in _groups(shard, violations):
@@ -109,18 +109,9 @@ def run_job(shard: ShardJob) -> None:
         if violations:
             _write_problems(shard.problems, violations)
         else:
-            os.replace(tmp, shard.path)
+            replace(tmp, shard.path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _link(source: Path, target: Path) -> None:
-    """`target` as a hard link to `source` (no copy, when both are on one file system), else a copy."""
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _groups(shard: ShardJob, violations: list[Violation]) -> Iterator[list[Article]]:

@@ -8,11 +8,12 @@ manifest.json keeps the full release's data sha256 so that the rehydrated releas
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pyarrow.parquet as pq
+
+from korea_deterrence.loaders.storage import readable, remove_tree
 
 from korea_deterrence.loaders.annotated import annotated_texts
 from korea_deterrence.loaders.card import FULL_KEY
@@ -45,14 +46,14 @@ def _derive(root: Path, table: ConfigTable) -> ConfigTable:
     rows = _stripped(shards, bundled(table.schema), _texts(root, table, shards))
     staged = directory.with_name(table.name + ".text-free")
     written = write_stored(rows, features_from_schema(load_schema(text_free_name(table.schema))), staged, SPLIT)
-    shutil.rmtree(directory)
+    remove_tree(directory)
     staged.rename(directory)
     return ConfigTable(table.name, text_free_name(table.schema), written.rows, written.nbytes, written.files)
 
 
 def _stripped(shards: list[Path], schema: dict[str, Any], texts: dict[str, str]) -> Iterator[dict[str, Any]]:
     for shard in shards:
-        for batch in pq.ParquetFile(shard).iter_batches():
+        for batch in pq.ParquetFile(readable(shard)).iter_batches():
             yield from (strip(row, schema, texts.get(row.get("article_id"))) for row in batch.to_pylist())
 
 
@@ -65,9 +66,9 @@ def _texts(root: Path, table: ConfigTable, shards: list[Path]) -> dict[str, str]
 
 def cited_articles(shards: list[Path]) -> set[str]:
     """The article ids of a config's rows (none when it has no article_id column)."""
-    if not shards or "article_id" not in pq.ParquetFile(shards[0]).schema_arrow.names:
+    if not shards or "article_id" not in pq.ParquetFile(readable(shards[0])).schema_arrow.names:
         return set()
-    return {a for shard in shards for a in pq.read_table(shard, columns=["article_id"]).column(0).to_pylist()}
+    return {a for shard in shards for a in pq.read_table(readable(shard), columns=["article_id"]).column(0).to_pylist()}
 
 
 def article_texts(directory: Path, wanted: set[str]) -> dict[str, str]:

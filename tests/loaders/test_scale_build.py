@@ -222,3 +222,21 @@ def test_sources_may_be_an_fsspec_url(tmp_path: Path) -> None:
         assert main(args) == 0, name
     assert _sums(tmp_path / "local") == _sums(tmp_path / "file") == _sums(tmp_path / "memory")
     remote.fs.rm(remote.path, recursive=True)
+
+
+def test_the_release_may_be_written_to_an_fsspec_url(tmp_path: Path) -> None:
+    """`--out memory://...` (as s3:// would be): the same files as a local build, and a second build
+    there links the unchanged shard from the first."""
+    from upath import UPath
+
+    out = UPath("memory://kdc-test/release")
+    assert main(["build", "--out", str(tmp_path / "local")]) == 0
+    assert main(["build", "--out", str(out)]) == 0
+    local = sorted(p.relative_to(tmp_path / "local").as_posix() for p in (tmp_path / "local").rglob("*") if p.is_file())
+    remote = sorted(p.path[len(out.path) + 1:] for p in out.rglob("*") if p.is_file())
+    assert remote == local
+    assert (out / "SHA256SUMS").read_text() == _sums(tmp_path / "local")
+    assert not UPath("memory://kdc-test/release.incomplete").exists()
+    again = build(open_sources(packaged_sources(), "corpus"), out, annotations=None)
+    assert again.reused == 1 and not again.violations
+    out.fs.rm(out.path, recursive=True)
