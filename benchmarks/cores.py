@@ -76,11 +76,11 @@ def main() -> None:
         together.append(pair)
         time.sleep(1)
     best_alone = min(alone)
-    speedups = [2 * best_alone / max(pair) for pair in together]  # both must finish: the slower decides
+    ratios = [2 * best_alone / max(pair) for pair in together]  # both must finish: the slower decides
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": "cores",
               "articles": args.articles, "alone_us_per_article": [round(x, 1) for x in alone],
               "together_us_per_article": [[round(x, 1) for x in pair] for pair in together],
-              "two_core_speedup": [round(x, 2) for x in speedups],
+              "two_core_speedup": [round(x, 2) for x in ratios],
               "load_average": list(os.getloadavg())}
     print(json.dumps(result, indent=1))
     with (RESULTS / "runs.jsonl").open("a", encoding="utf-8") as handle:

@@ -46,20 +46,18 @@ def _package_dirs() -> list[Path]:
 
 
 def code_state() -> dict[str, Any]:
-    """The code under test: git HEAD and dirtiness of the checkout, sha256 of the imported package sources
-    (Python and C), whether the compiled kernels are used (the build inherits this environment)."""
-    from korea_deterrence.corpus.speedups import speedups
-
+    """The code under test: git HEAD and dirtiness of the checkout, sha256 of the imported package sources,
+    whether their bytecode is cached."""
     digest = hashlib.sha256()
     for name in PACKAGES:
         root = Path(importlib.import_module(name).__file__ or "").parent
-        for path in sorted([*root.glob("*.py"), *root.glob("*.c")]):
+        for path in sorted(root.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     root = Path(importlib.import_module(PACKAGES[0]).__file__ or "").parent.parent
     head = _git(root, "rev-parse", "--short", "HEAD")
     dirty = bool(_git(root, "status", "--porcelain", "--", "corpus", "loaders", "schema"))
     return {"git_head": head or None, "dirty": dirty, "source_sha256": digest.hexdigest()[:16],
-            "compiled_kernels": speedups() is not None, "bytecode_cached": _bytecode_cached()}
+            "bytecode_cached": _bytecode_cached()}
 
 
 def _bytecode_cached() -> bool:
@@ -110,18 +108,18 @@ def _header(record: dict[str, Any]) -> list[str]:
         lines += [f"Code: git {code['git_head']}{' + uncommitted changes' if code['dirty'] else ''}, "
                   f"package sources sha256 {code['source_sha256']}"
                   + (" (**changed during the run**)" if code.get("changed_during_run") else "")
-                  + _kernels(code) + ".", ""]
+                  + _code_notes(code) + ".", ""]
     return lines
 
 
-def _kernels(code: dict[str, Any]) -> str:
-    if "compiled_kernels" not in code:  # runs recorded before the kernels existed
-        return ""
-    kernels = "; compiled kernels (corpus/_speedups.c): " + ("used" if code["compiled_kernels"] else "**not used**")
-    if "bytecode_cached" not in code:  # runs recorded before this was noted
-        return kernels
-    return kernels + "; package bytecode " + ("cached (as installed by pip)" if code["bytecode_cached"]
-                                              else "**not cached** (sources compiled at every start)")
+def _code_notes(code: dict[str, Any]) -> str:
+    notes = ""
+    if "compiled_kernels" in code:  # runs recorded while the package had optional C kernels (removed since)
+        notes += "; compiled C kernels: " + ("used" if code["compiled_kernels"] else "**not used**")
+    if "bytecode_cached" in code:  # (not noted in the earliest runs)
+        notes += "; package bytecode " + ("cached (as installed by pip)" if code["bytecode_cached"]
+                                          else "**not cached** (sources compiled at every start)")
+    return notes
 
 
 def _table(record: dict[str, Any]) -> list[str]:

@@ -11,7 +11,6 @@ from heapq import heapify, heappop, heappush
 from typing import Iterator
 
 from korea_deterrence.corpus.records import Block, BlockKind, Dateline
-from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
 
 # A trailing comments widget: a "Comments" line (not the first) followed only by the widget's stock lines.
@@ -57,9 +56,6 @@ def _widget_changes(text: str) -> Iterator[Change]:
 def _repeat_changes(text: str) -> Iterator[Change]:
     """The longest run of lines immediately followed by an identical copy of at least _MIN_REPEAT_CHARS
     (the first such run of that length); the copy is removed."""
-    native = speedups()
-    if native is not None and not native.has_equal_lines(text):  # (a quick no: most texts repeat no line)
-        return
     content = text.split("\n")
     ids = _line_ids(content)
     spans = lines(text)

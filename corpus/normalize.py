@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
-from functools import cache
 from typing import Iterator
 
-from korea_deterrence.corpus.speedups import speedups
 from korea_deterrence.corpus.textmap import Change, EditedText
 
 # (Patterns that scan whole texts start with one character set or literal, not with a repeated or
@@ -50,7 +47,7 @@ _SUSPECT = re.compile(f"[{_BREAKS}{_INVISIBLE_CHARS}{_WIDE_SPACE}]")
 
 # Characters that make no text non-NFC: combining class 0, their own NFC, never a later character of a
 # canonical decomposition (so nothing composes with them). A text of these only is NFC, whatever their
-# order. Checked over this Python's Unicode data by tests/corpus/test_speedups.py.
+# order. Checked over this Python's Unicode data by tests/corpus/test_normalize_properties.py.
 _NFC_SAFE = ("\x00-\u02ff\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2190-\u2199\u25a0-\u25ff\u3000-\u3029"
              "\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff5e")
 _NFC_UNSAFE = re.compile(f"[^{_NFC_SAFE}]")
@@ -86,14 +83,7 @@ def normalize_characters(doc: EditedText) -> None:
 
 
 def scan(text: str) -> int:
-    """The flags (SUSPECT, WIDE, SPACES, BLANK, UNSAFE) that hold for `text`: one pass of the compiled kernel
-    (corpus/_speedups.c) when it is built, else `scan_py`."""
-    native = speedups()
-    return scan_py(text) if native is None else native.scan(text, *_maps())
-
-
-def scan_py(text: str) -> int:
-    """`scan` in Python."""
+    """The flags (SUSPECT, WIDE, SPACES, BLANK, UNSAFE) that hold for `text`."""
     found = 0
     if _SUSPECT.search(text):
         found |= SUSPECT | (WIDE if _WIDE.search(text) else 0)
@@ -105,27 +95,6 @@ def scan_py(text: str) -> int:
     if _NFC_UNSAFE.search(text):
         found |= UNSAFE
     return found
-
-
-@cache
-def _maps() -> tuple[bytes, bytes, bytes]:
-    """Bitmaps over the Basic Multilingual Plane of the characters _SUSPECT and _WIDE match and of
-    _NFC_SAFE, for the compiled `scan` (which takes characters outside the plane as unsafe, and
-    printable ASCII as neither suspect nor wide, and safe)."""
-    plane = "".join(map(chr, range(0x10000)))
-    ascii_printable = "".join(map(chr, range(0x20, 0x7f)))
-    assert not _SUSPECT.search(ascii_printable) and not _NFC_UNSAFE.search(ascii_printable)
-    assert _NFC_UNSAFE.match("\U00010000")  # _NFC_SAFE lies in the plane
-    found = ("".join(_SUSPECT.findall(plane)), "".join(_WIDE.findall(plane)), _NFC_UNSAFE.sub("", plane))
-    return tuple(_bitmap(chars) for chars in found)  # type: ignore[return-value]
-
-
-def _bitmap(chars: str) -> bytes:
-    """Bit c of the result (byte c // 8, bit c % 8) says whether chr(c) is in `chars` (all in the plane)."""
-    digits = bytearray(b"0" * 0x10000)  # digit c: whether chr(c) is in chars
-    for code in array("I", chars.encode("utf-32-le", "surrogatepass")):
-        digits[code] = 0x31  # "1"
-    return int(digits[::-1], 2).to_bytes(0x2000, "little")  # (the last digit read is bit 0)
 
 
 def _space_changes(text: str) -> Iterator[Change]:

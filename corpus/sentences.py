@@ -10,11 +10,9 @@ measurement against pysbd and blingfire: see ``benchmarks/segmenters.py``.
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any, Iterable, Iterator, TypeVar
 
 from korea_deterrence.corpus.blocks import is_symbol
-from korea_deterrence.corpus.speedups import speedups
 
 #: Abbreviations (lower case, without the final period) that never end a sentence:
 #: a period after them is not a boundary whatever follows. Titles, ranks, months, Latin.
@@ -118,27 +116,10 @@ def split_lines(text: str, lines: Iterable[tuple[int, int, Any]], record: type[R
     of whitespace and not empty, as the lines of normalized text are; the lines not given
     are skipped. Over all lines of a text this finds what ``split_sentences`` finds, without
     searching for the lines again. `record` is tuple or a subclass of it (a NamedTuple).
-    The compiled kernel does this when it is built (corpus/_speedups.c); `split_lines_py` is
-    the reference it is tested against.
     """
-    native = speedups()
-    found = split_lines_py(text, lines, record) if native is None else native.split_lines(_rules(), text, list(lines), record)
-    return attach_symbols(text, found)
-
-
-def split_lines_py(text: str, lines: Iterable[tuple[int, int, Any]], record: type[Record] = tuple) -> list[Record]:
-    """`split_lines` in Python."""
     spans = _split(text, lines, 0, len(text))
-    return spans if record is tuple else [tuple.__new__(record, span) for span in spans]  # type: ignore[misc]
-
-
-@cache
-def _rules() -> object:
-    """The rules of this module, handed once to the compiled kernel."""
-    native = speedups()
-    assert native is not None
-    return native.sentence_rules(_TERMINALS, _CLOSERS, _BREAKS, _OPENERS, _CONTINUATIONS, _LONG_WORD, _LOOKBACK,
-                                 _ABBREVIATIONS, _NUMBER_ABBREVIATIONS, _AMBIGUOUS, _STARTERS)
+    found = spans if record is tuple else [tuple.__new__(record, span) for span in spans]  # type: ignore[misc]
+    return attach_symbols(text, found)
 
 
 def _split(text: str, lines: Iterable[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:

@@ -3,21 +3,27 @@ validators then explain the rows they flag."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from korea_deterrence.corpus import Article, as_record
 from korea_deterrence.loaders.validate_sources import span_violations
 from korea_deterrence.schema import RecordValidator, Violation
+from korea_deterrence.schema.load import bundled
 
-_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-_SHA = r"^[0-9a-f]{64}$"
+
+@cache
+def _pattern(field: str) -> str:
+    """The `pattern` of `field` in article.schema.json, `$ref`s followed: each rule is written there only."""
+    return bundled("article")["properties"][field]["pattern"]
 
 
 def flagged_rows(table: pa.Table) -> list[int]:
     """Indices of rows whose ids, checksums or block/sentence offsets are malformed or out of range."""
-    bad = pc.or_(pc.invert(pc.match_substring_regex(table["article_id"], _ID)),
-                 pc.invert(pc.match_substring_regex(table["text_sha256"], _SHA)))
+    bad = pc.or_(pc.invert(pc.match_substring_regex(table["article_id"], _pattern("article_id"))),
+                 pc.invert(pc.match_substring_regex(table["text_sha256"], _pattern("text_sha256"))))
     bad = pc.or_(bad, pc.equal(pc.utf8_length(table["text"]), 0))
     lengths = pc.utf8_length(table["text"])
     for column in ("blocks", "sentences"):

@@ -25,7 +25,7 @@ def tree(root: Path) -> dict[str, str]:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
-    shutil.copytree(packaged_sources(), root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "_speedups*"))
+    shutil.copytree(packaged_sources(), root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return root
 
 

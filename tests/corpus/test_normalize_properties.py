@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from korea_deterrence.corpus import Article, Provenance, normalize
+from korea_deterrence.corpus.normalize import _NFC_SAFE
 from korea_deterrence.corpus.records import Fact
 
 PIECES = st.sampled_from([
@@ -138,3 +140,19 @@ def test_the_repeat_found_is_the_longest_first_copy(lines: list[str]) -> None:
     text = "\n".join(lines)
     found = [(start, end) for start, end, _, _ in _repeat_changes(text)]
     assert found == ([] if (oracle := _brute_force_repeat(text)) is None else [oracle])
+
+
+def test_nfc_safe_characters_make_no_text_non_nfc() -> None:
+    """Every character of normalize._NFC_SAFE has combining class 0, is its own NFC, and is no later
+    character of any canonical decomposition (so it composes with nothing), in this Python's Unicode."""
+    later = set()
+    for low in range(0, 0x110000, 0x10000):  # NFD of every code point, a plane at a time
+        chars = (chr(c) for c in range(low, low + 0x10000) if not 0xD800 <= c < 0xE000)
+        for piece in unicodedata.normalize("NFD", "\x00".join(chars)).split("\x00"):
+            later.update(piece[1:])
+    safe = re.compile(f"[{_NFC_SAFE}]")
+    chars = [chr(c) for c in range(0x10000) if safe.match(chr(c))]
+    assert len(chars) > 30000 and "\u0301" in later and "\u1161" in later
+    unsafe = [ch for ch in chars
+              if unicodedata.combining(ch) or unicodedata.normalize("NFC", ch) != ch or ch in later]
+    assert not unsafe
