@@ -21,6 +21,7 @@ from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from more_itertools import chunked
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, Article, Sources, iter_articles
 from korea_deterrence.corpus.manifest import ManifestScan, parse_entry
@@ -100,7 +101,7 @@ def run_job(shard: ShardJob) -> None:
     writer = ParquetSink(tmp, article_features().arrow_schema, **WRITER_OPTIONS)
     writer.add_key_value_metadata({INPUTS_KEY: shard.inputs})
     try:
-        for articles in _groups(shard, violations):
+        for articles in chunked(_articles(shard, violations), ROW_GROUP_ROWS):
             table = encode(articles, article_features())
             violations += _checked(shard.sources, articles, table)
             if not violations:
@@ -114,20 +115,14 @@ def run_job(shard: ShardJob) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _groups(shard: ShardJob, violations: list[Violation]) -> Iterator[list[Article]]:
-    """The span's articles in groups of a row group each (violations go to `violations`)."""
+def _articles(shard: ShardJob, violations: list[Violation]) -> Iterator[Article]:
+    """The span's articles, verified and normalized (the violations go to `violations`)."""
     entries = (parse_entry(n, line) for n, line in shard.sources.span_entry_lines(shard.span))
-    group: list[Article] = []
     for item in iter_articles(shard.sources, entries):
         if isinstance(item, Violation):
             violations.append(item)
-            continue
-        group.append(item)
-        if len(group) == ROW_GROUP_ROWS:
-            yield group
-            group = []
-    if group:
-        yield group
+        else:
+            yield item
 
 
 def _checked(sources: Sources, articles: list[Article], table: pa.Table) -> list[Violation]:
