@@ -56,8 +56,9 @@ def _widget_changes(text: str) -> Iterator[Change]:
 def _repeat_changes(text: str) -> Iterator[Change]:
     """The longest run of lines immediately followed by an identical copy of at least _MIN_REPEAT_CHARS
     (the first such run of that length); the copy is removed."""
-    content = text.split("\n")
-    ids = _line_ids(content)
+    ids = _line_ids(text.split("\n"))
+    if len(set(ids)) == len(ids):  # (a quick no: most texts repeat no line)
+        return
     spans = lines(text)
     for size in _repeat_sizes(ids):
         for i in _squares(ids, size):
