@@ -33,8 +33,8 @@ def run_jobs(jobs: Sequence[ShardJob], workers: int = 1, node: Node | None = Non
              progress: Progress | None = None) -> None:
     """Run every job (with `node`, this node's share of them); finished ones are skipped."""
     ranks = node.share(len(jobs)) if node else range(len(jobs))
-    if workers <= 1 and node is None:
-        done = 0
+    if node is None and (workers <= 1 or sum(j.previous is None and not j.finished() for j in jobs) <= 1):
+        done = 0  # (one shard to write, or none, is not worth starting worker processes)
         for rank in ranks:
             run_job(jobs[rank])
             done += jobs[rank].span.lines
