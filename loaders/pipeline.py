@@ -33,7 +33,7 @@ from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, f
 from korea_deterrence.loaders.reuse import previous_shards
 from korea_deterrence.loaders.storage import readable, remove_tree
 from korea_deterrence.loaders.shards import ShardJob, job, read_problems
-from korea_deterrence.schema import Violation, features_from_schema, load_schema
+from korea_deterrence.schema import features_from_schema, load_schema
 
 ARTICLES = Path("data") / "articles"
 
@@ -112,9 +112,10 @@ def articles_config(root: Path, jobs: list[ShardJob], result: BuildResult) -> Co
             meta = pq.read_metadata(readable(shard.path))
             rows, nbytes = rows + meta.num_rows, nbytes + uncompressed(meta)
         else:
-            result.violations += read_problems(shard) or [Violation(
-                shard.path.name, 0, "", "build.shard-missing", "no shard was written for manifest lines "
-                f"{shard.span.first_line}-{shard.span.first_line + shard.span.lines - 1} (a node that did not finish?)")]
+            problems = read_problems(shard)
+            if not problems:
+                raise RuntimeError(f"{shard.path} was neither written nor refused")
+            result.violations += problems
     return ConfigTable("articles", "article", rows, nbytes, tuple(j.path.name for j in jobs))
 
 

@@ -240,3 +240,13 @@ def test_the_release_may_be_written_to_an_fsspec_url(tmp_path: Path) -> None:
     again = build(open_sources(packaged_sources(), "corpus"), out, annotations=None)
     assert again.reused == 1 and not again.violations
     out.fs.rm(out.path, recursive=True)
+
+
+@pytest.mark.parametrize("given", ["3/2", "0/2", "1", "a/b"])
+def test_a_node_outside_the_build_is_refused_in_words(given: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--node", given, "--out", str(tmp_path / "out")])
+    assert stopped.value.code == 2
+    assert f"argument --node: {given!r} is not K/M with 1 <= K <= M, e.g. 1/2" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
