@@ -8,8 +8,10 @@ the build reads the shards (or the violations left in their place) once the jobs
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from korea_deterrence.loaders.shards import ShardJob, run_job
 
@@ -43,4 +45,28 @@ def run_jobs(jobs: Sequence[ShardJob], workers: int = 1, node: Node | None = Non
         return
     from korea_deterrence.loaders.on_datatrove import run_ranks  # (datatrove: only when it is used)
 
-    run_ranks(jobs, ranks, workers)
+    with _watched([jobs[rank] for rank in ranks], progress):
+        run_ranks(jobs, ranks, workers)
+
+
+@contextmanager
+def _watched(jobs: list[ShardJob], progress: Progress | None) -> Iterator[None]:
+    """While the workers run: every second, the articles of the shards finished so far to `progress`."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        try:
+            while not stop.wait(1.0):
+                progress(sum(j.span.lines for j in jobs if j.path.exists()))  # type: ignore[misc]
+        except BaseException:  # (a stop raised here is the main thread's to handle)
+            return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    if progress:
+        watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if progress:
+            watcher.join()
