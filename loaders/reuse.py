@@ -17,11 +17,6 @@ from korea_deterrence.loaders.shards import stored_inputs
 from korea_deterrence.schema import schema_id
 
 
-def reusable(release: Path) -> bool:
-    """Whether `release` is a release built by this normalizer and schema (its articles can be reused)."""
-    return _reusable_manifest(release) is not None
-
-
 def _reusable_manifest(release: Path) -> dict[str, Any] | None:
     """The manifest.json of `release` if it was built by this normalizer and schema."""
     try:
