@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--text-free", action="store_true",
                            help="write the text-free variant: no field that reproduces article text (kdc rehydrate restores it)")
     build_cmd.add_argument("--no-reuse", action="store_true",
-                           help="normalize every article again instead of reusing unchanged rows of the previous build")
+                           help="write every articles shard again instead of linking the unchanged shards of the previous build in --out")
     build_cmd.set_defaults(handler=_build)
     check = commands.add_parser("validate", help="check the sources (default) or a built release; writes nothing")
     check.add_argument("path", type=Path, nargs="?", default=None, help="a built release directory to check")
