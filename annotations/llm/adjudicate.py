@@ -13,21 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-
-def _client(project_title: str) -> tuple[Any, Any]:
-    import label_studio_sdk
-
-    ls = label_studio_sdk.LabelStudio(base_url=os.environ["LABEL_STUDIO_URL"], api_key=os.environ["LABEL_STUDIO_API_KEY"])
-    return ls, next(p for p in ls.projects.list() if p.title == project_title)
+from labels import connect  # (labels.py, beside this script)
 
 
 def dump(project_title: str, out: Path) -> int:
-    ls, project = _client(project_title)
+    ls, project = connect(project_title)
     tasks = [{"task_id": t.id, **{k: t.data[k] for k in ("key", "article_id", "question", "context", "versions")},
               "choices": [c for c in _choices(project.label_config)]}
              for t in ls.tasks.list(project=project.id)]
@@ -53,7 +47,7 @@ def results(decision: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def enter(path: Path, project_title: str, user_id: int) -> int:
-    ls, _ = _client(project_title)
+    ls, _ = connect(project_title)
     decisions = json.loads(path.read_text("utf-8"))
     for decision in decisions:
         ls.annotations.create(id=decision["task_id"], result=results(decision), completed_by=user_id)

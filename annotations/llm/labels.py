@@ -27,7 +27,9 @@ from korea_deterrence.annotations.labelconfig import (
     ACTOR, ATTRIBUTED_BY, ATTRIBUTION_LABEL, CHECKWORTHINESS, CLAIM, CLAIM_LABEL, CLAIM_TYPE, CLAIMED_BY, CLUSTER,
     MENTION, SOURCE_DOCUMENT, TOPIC, UNSURE, UNSURE_NOTE, claim_stance_name, doc_stance_name)
 from korea_deterrence.annotations.reader import AnnotationReader, Context
+from korea_deterrence.annotations.options import TOKEN_ENV, URL_ENV
 from korea_deterrence.annotations.records import ExportEntry
+from korea_deterrence.annotations.studio import find_project
 
 Result = dict[str, Any]
 
@@ -106,11 +108,16 @@ def _check(files: list[Path], articles: Path) -> int:
     return 1 if bad else 0
 
 
-def _enter(folder: Path, project_title: str, user_id: int) -> int:
-    import label_studio_sdk
+def connect(project_title: str) -> tuple[Any, Any]:
+    """A Label Studio client ($LABEL_STUDIO_URL, $LABEL_STUDIO_API_KEY) and its project of that title."""
+    from label_studio_sdk import LabelStudio
 
-    ls = label_studio_sdk.LabelStudio(base_url=os.environ["LABEL_STUDIO_URL"], api_key=os.environ["LABEL_STUDIO_API_KEY"])
-    project = next(p for p in ls.projects.list() if p.title == project_title)
+    ls = LabelStudio(base_url=os.environ[URL_ENV], api_key=os.environ[TOKEN_ENV])
+    return ls, find_project(ls, project_title)
+
+
+def _enter(folder: Path, project_title: str, user_id: int) -> int:
+    ls, project = connect(project_title)
     tasks = {t.data["article_id"]: t for t in ls.tasks.list(project=project.id)}
     for path in sorted(folder.glob("*.json")):
         labels = json.loads(path.read_text("utf-8"))
