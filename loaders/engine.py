@@ -33,10 +33,11 @@ class Node:
 
 def run_jobs(jobs: Sequence[ShardJob], workers: int = 1, node: Node | None = None,
              progress: Progress | None = None) -> None:
-    """Run every job (with `node`, this node's share of them); finished ones are skipped."""
+    """Run every job (with `node`, this node's share of them); finished ones are skipped. Without a node,
+    the jobs are those left to do, and one shard to write or none does not start worker processes."""
     ranks = node.share(len(jobs)) if node else range(len(jobs))
-    if node is None and (workers <= 1 or sum(j.previous is None and not j.finished() for j in jobs) <= 1):
-        done = 0  # (one shard to write, or none, is not worth starting worker processes)
+    if node is None and (workers <= 1 or sum(j.previous is None for j in jobs) <= 1):
+        done = 0
         for rank in ranks:
             run_job(jobs[rank])
             done += jobs[rank].span.lines

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-import pyarrow.parquet as pq
 
 from korea_deterrence.corpus import Sources
 from korea_deterrence.loaders.annotated import annotation_inputs, write_annotation_configs
@@ -31,8 +30,8 @@ from korea_deterrence.loaders.parquet import shard_name, uncompressed, write_par
 from korea_deterrence.loaders.release import (SPLIT, BuildResult, ConfigTable, full_manifest, move_into_place,
                                               write_metadata)
 from korea_deterrence.loaders.reuse import previous_shards
-from korea_deterrence.loaders.storage import readable, remove_tree
-from korea_deterrence.loaders.shards import ShardJob, job, read_problems
+from korea_deterrence.loaders.storage import remove_tree
+from korea_deterrence.loaders.shards import PreviousShard, ShardJob, job, read_problems
 from korea_deterrence.schema import features_from_schema, load_schema
 
 ARTICLES = Path("data") / "articles"
@@ -66,12 +65,13 @@ def build(sources: Sources, out: Path, annotations: Path | None = None, options:
     if options.node is not None:
         run_jobs(jobs, options.jobs, options.node)
         return result
-    keep_only_finished(root, jobs)
-    result.resumed = sum(j.finished() for j in jobs)
-    result.reused = sum(j.previous is not None and not j.finished() for j in jobs)
+    kept = keep_only_finished(root, jobs)
+    todo = [j for j in jobs if j.path not in kept]
+    result.resumed, result.reused = len(kept), sum(j.previous is not None for j in todo)
+    resumed_lines = sum(j.span.lines for j in jobs if j.path in kept)
     try:
-        run_jobs(jobs, options.jobs, progress=progress)
-        result.tables.append(articles_config(root, jobs, result))
+        run_jobs(todo, options.jobs, progress=progress and (lambda done: progress(resumed_lines + done)))
+        result.tables.append(articles_config(jobs, todo, result))
         if not result.violations:
             _finish(sources, root, annotations, options, result)
         if not result.violations:
@@ -87,36 +87,39 @@ def build(sources: Sources, out: Path, annotations: Path | None = None, options:
     return result
 
 
-def plan_shards(sources: Sources, root: Path, previous: dict[str, Path]) -> list[ShardJob]:
+def plan_shards(sources: Sources, root: Path, previous: dict[str, PreviousShard]) -> list[ShardJob]:
     """One job per span of the manifest, named as Hugging Face names shards."""
     spans = sources.spans
     return [job(sources, span, root / ARTICLES / shard_name(SPLIT, i, len(spans)), previous)
             for i, span in enumerate(spans)]
 
 
-def keep_only_finished(root: Path, jobs: list[ShardJob]) -> None:
-    """Clear `root` of everything but the finished shards of these jobs (left by an interrupted build)."""
-    keep = {j.path for j in jobs if j.finished()}
+def keep_only_finished(root: Path, jobs: list[ShardJob]) -> set[Path]:
+    """Clear `root` of everything but the finished shards of these jobs (left by an interrupted build);
+    their paths."""
+    keep = {j.path for j in jobs if j.finished() is not None}
     for path in sorted(root.rglob("*"), reverse=True) if root.exists() else ():
         if path in keep or (path.is_dir() and any(k.is_relative_to(path) for k in keep)):
             continue
         remove_tree(path) if path.is_dir() else path.unlink()
     root.mkdir(parents=True, exist_ok=True)
+    return keep
 
 
-def articles_config(root: Path, jobs: list[ShardJob], result: BuildResult) -> ConfigTable:
-    """The articles config from the finished shards; the violations jobs left instead go to `result`."""
+def articles_config(jobs: list[ShardJob], ran: list[ShardJob], result: BuildResult) -> ConfigTable:
+    """The articles config from the finished shards; the violations jobs left instead go to `result`.
+    The sha256 of a shard this run (`ran`) linked from the previous release is known already."""
     rows = nbytes = 0
     for shard in jobs:
-        if shard.finished():
-            meta = pq.read_metadata(readable(shard.path))
+        if (meta := shard.finished()) is not None:
             rows, nbytes = rows + meta.num_rows, nbytes + uncompressed(meta)
         else:
             problems = read_problems(shard)
             if not problems:
                 raise RuntimeError(f"{shard.path} was neither written nor refused")
             result.violations += problems
-    return ConfigTable("articles", "article", rows, nbytes, tuple(j.path.name for j in jobs))
+    known = {j.path.name: j.previous.sha256 for j in ran if j.previous is not None}
+    return ConfigTable("articles", "article", rows, nbytes, tuple(j.path.name for j in jobs), known)
 
 
 def _finish(sources: Sources, root: Path, annotations: Path | None, options: BuildOptions,

@@ -180,7 +180,7 @@ def _write(release: Path, manifest: dict[str, Any], expected: list[Expected], ma
         built = BuildResult(root, violations=list(sources.violations))
         jobs = plan_shards(sources, root, {})
         run_jobs(jobs)
-        articles = articles_config(root, jobs, built)
+        articles = articles_config(jobs, jobs, built)
     result.violations += built.violations
     if result.violations:
         return

@@ -31,6 +31,7 @@ class ConfigTable:
     rows: int
     nbytes: int = 0  # uncompressed size of the Parquet data, reported as HF's `num_bytes`
     shards: tuple[str, ...] = ()  # file names under data/<name>/
+    known_sha256: dict[str, str] = field(default_factory=dict)  # of shards linked from the previous release, by name
 
     @property
     def data_files(self) -> list[str]:
@@ -125,9 +126,13 @@ def provenance_listing(shards: list[Path], limit: int = LISTED_ARTICLES) -> list
 
 
 def sha256s(root: Path, tables: list[ConfigTable]) -> dict[str, str]:
-    """sha256 of each data file, hashed in threads."""
+    """sha256 of each data file: known for the shards linked from the previous release (checked there,
+    before they were linked), hashed in threads for the rest."""
+    known = {f"data/{t.name}/{shard}": digest for t in tables for shard, digest in t.known_sha256.items()}
     files = [f for t in tables for f in t.data_files]
-    return dict(zip(files, files_sha256([root / f for f in files])))
+    todo = [f for f in files if f not in known]
+    known.update(zip(todo, files_sha256([root / f for f in todo])))
+    return {f: known[f] for f in files}
 
 
 def datasheet() -> str:

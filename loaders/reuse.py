@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from korea_deterrence.corpus import NORMALIZER_VERSION, files_sha256
-from korea_deterrence.loaders.shards import stored_inputs
+from korea_deterrence.loaders.shards import PreviousShard, footer, stored_inputs
 from korea_deterrence.schema import schema_id
 
 
@@ -28,7 +28,7 @@ def _reusable_manifest(release: Path) -> dict[str, Any] | None:
     return manifest if same else None
 
 
-def previous_shards(release: Path) -> dict[str, Path]:
+def previous_shards(release: Path) -> dict[str, PreviousShard]:
     """The previous release's articles shards by inputs key, those whose sha256 is the one recorded;
     none when `release` is not a release of this normalizer and schema."""
     manifest = _reusable_manifest(release)
@@ -36,5 +36,6 @@ def previous_shards(release: Path) -> dict[str, Path]:
         return {}
     recorded = manifest.get("data_sha256") or {}
     shards = sorted((release / "data" / "articles").glob("train-*.parquet"))
-    verified = [s for s, digest in zip(shards, files_sha256(shards)) if recorded.get(s.relative_to(release).as_posix()) == digest]
-    return {key: shard for shard in verified if (key := stored_inputs(shard))}
+    verified = [PreviousShard(s, digest) for s, digest in zip(shards, files_sha256(shards))
+                if recorded.get(s.relative_to(release).as_posix()) == digest]
+    return {key: shard for shard in verified if (key := stored_inputs(footer(shard.path)))}

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -50,13 +50,24 @@ def shard_inputs(span_sha256: str) -> str:
     return hashlib.sha256(inputs.encode("utf-8")).hexdigest()
 
 
-def stored_inputs(path: Path) -> str | None:
-    """The inputs key in a shard's metadata; None when there is no such shard or it is not readable."""
+def footer(path: Path) -> pq.FileMetaData | None:
+    """A shard's Parquet footer; None when there is no such shard or it is not readable."""
     try:
-        metadata = pq.read_metadata(readable(path)).metadata or {}
+        return pq.read_metadata(readable(path))
     except (OSError, pa.ArrowException):
         return None
-    return metadata.get(INPUTS_KEY.encode(), b"").decode() or None
+
+
+def stored_inputs(meta: pq.FileMetaData | None) -> str | None:
+    """The inputs key in a shard's footer (None without one)."""
+    return (meta.metadata or {}).get(INPUTS_KEY.encode(), b"").decode() or None if meta is not None else None
+
+
+class PreviousShard(NamedTuple):
+    """A shard of the previous release: its path and its sha256, checked against that release's manifest."""
+
+    path: Path
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -67,18 +78,19 @@ class ShardJob:
     span: Span
     path: Path  # the shard's final name
     inputs: str  # shard_inputs(span.sha256)
-    previous: Path | None = None  # the same shard in the previous release, linked instead of written again
+    previous: PreviousShard | None = None  # the same shard in the previous release, linked, not written again
 
     @property
     def problems(self) -> Path:
         return self.path.with_name(self.path.name + PROBLEMS)
 
-    def finished(self) -> bool:
-        """Whether the shard was written already, from these very inputs."""
-        return stored_inputs(self.path) == self.inputs
+    def finished(self) -> pq.FileMetaData | None:
+        """The shard's footer if it was written already, from these very inputs; else None."""
+        meta = footer(self.path)
+        return meta if stored_inputs(meta) == self.inputs else None
 
 
-def job(sources: Sources, span: Span, path: Path, previous: dict[str, Path]) -> ShardJob:
+def job(sources: Sources, span: Span, path: Path, previous: dict[str, PreviousShard]) -> ShardJob:
     """The job for one span of `sources`; `previous`: shards of the previous release by inputs key."""
     bad = {n for n in (sources.scan.bad_lines if sources.scan else ()) if span.first_line <= n < span.first_line + span.lines}
     light = Sources(sources.root, sources.label, (), ManifestScan(bad_lines=bad))
@@ -90,12 +102,12 @@ def run_job(shard: ShardJob) -> None:
     """Verify, normalize and check the span's articles and write them as the shard (or, on any
     violation, write no shard but the violations beside where it would be). Does nothing when the
     shard is finished already; links the previous release's shard when it has the same inputs."""
-    if shard.finished():
+    if shard.finished() is not None:
         return
     shard.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = shard.path.with_name(f".{shard.path.name}.{socket.gethostname()}-{os.getpid()}.tmp")
     if shard.previous is not None:
-        link(shard.previous, tmp)
+        link(shard.previous.path, tmp)
         replace(tmp, shard.path)
         return
     shard.problems.unlink(missing_ok=True)
