@@ -39,7 +39,6 @@ class ManifestScan:
     sha256: str = ""
     entries: int = 0
     spans: list[Span] = field(default_factory=list)  # the file in spans of span_lines lines
-    span_lines: int = SPAN_LINES
 
 
 SCAN_LINES = 2048  # manifest lines whose raw files are looked up in the raw/ listing at once
@@ -72,7 +71,7 @@ def scan_manifest(path: Path, label: str, listing: RawListing, raw_dir: str, spa
         first += lines
     scan.finish()
     scan.result.sha256 = digest.hexdigest()
-    scan.result.spans, scan.result.span_lines = spans.finish(), span_lines
+    scan.result.spans = spans.finish()
     return scan.result
 
 

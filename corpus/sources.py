@@ -52,10 +52,6 @@ class Sources:
         """The manifest in spans of `span_lines` lines (none when it is missing)."""
         return self.scan.spans if self.scan else []
 
-    @property
-    def span_lines(self) -> int:
-        return self.scan.span_lines if self.scan else SPAN_LINES
-
     def span_entry_lines(self, span: Span) -> list[tuple[int, str]]:
         """(line number, text) of the valid entries of one span, read back."""
         lines = read_span(self.root / MANIFEST, span, self.manifest_label)

@@ -39,23 +39,19 @@ def shard_name(split: str, index: int, total: int) -> str:
 class ShardWriter:
     """Writes Arrow tables into bounded shards; names them `-of-N` once N is known (on close)."""
 
-    def __init__(self, directory: Path, split: str, schema: pa.Schema, shard_rows: int | None = None) -> None:
+    def __init__(self, directory: Path, split: str, schema: pa.Schema) -> None:
         self.directory, self.split, self.schema = directory, split, schema
-        self.shard_rows = shard_rows or SHARD_ROWS
         self._parts: list[Path] = []
         self._writer: ParquetSink | None = None
         self._in_shard = self.rows = 0
 
-    def write(self, table: pa.Table, metadata: dict[str, str] | None = None) -> None:
-        """Append rows, with key-value `metadata` for the shard they go into (never writes an empty
-        file: pyarrow's empty row group breaks `load_dataset`)."""
+    def write(self, table: pa.Table) -> None:
+        """Append rows (never writes an empty file: pyarrow's empty row group breaks `load_dataset`)."""
         offset = 0
         while offset < table.num_rows:
-            if self._writer is None or self._in_shard >= self.shard_rows:
+            if self._writer is None or self._in_shard >= SHARD_ROWS:
                 self._open_next()
-                if metadata:
-                    self._writer.add_key_value_metadata(metadata)
-            take = min(self.shard_rows - self._in_shard, table.num_rows - offset)
+            take = min(SHARD_ROWS - self._in_shard, table.num_rows - offset)
             part = table.slice(offset, take)
             self._writer.write_table(part, row_group_size=ROW_GROUP_ROWS)
             self._in_shard, self.rows = self._in_shard + take, self.rows + take
