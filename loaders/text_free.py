@@ -11,7 +11,6 @@ import hashlib
 import re
 from typing import Any, Iterator
 
-from korea_deterrence.schema import load_schema
 from korea_deterrence.schema.load import TEXT_FREE, TEXT_KEYWORD, bundled
 
 VARIANT = "text-free"

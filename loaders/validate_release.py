@@ -8,7 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 from datasets import Features
